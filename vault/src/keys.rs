@@ -1,0 +1,231 @@
+//! The key hierarchy (docs/format.md §2).
+//!
+//! ```text
+//! passphrase ──Argon2id(params, salt)──► 32 B ──HKDF info "sotto/v1/kek"──► Kek
+//! recovery code (20 B) ──HKDF(salt = recovery salt) info "sotto/v1/recovery-kek"──► Kek
+//! Kek ──AES-256-GCM wrap──► MasterKey (32 random bytes)
+//! MasterKey ──HKDF(salt = vault id)──┬─ "sotto/v1/record-key"      ► RecordKey
+//!                                    ├─ "sotto/v1/segment-naming"  ► NamingKey
+//!                                    └─ "sotto/v1/activity-x25519" ► activity-log X25519 key pair
+//! ```
+//!
+//! Every info string is used for exactly one purpose, so no key is ever derived twice for two
+//! uses. Every key type zeroizes on drop and has a redacting `Debug`.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{ParamsError, VaultError};
+
+/// HKDF info strings. One string, one purpose (docs/format.md §2.2).
+pub(crate) mod info {
+    pub const KEK: &[u8] = b"sotto/v1/kek";
+    pub const RECOVERY_KEK: &[u8] = b"sotto/v1/recovery-kek";
+    pub const RECORD_KEY: &[u8] = b"sotto/v1/record-key";
+    pub const SEGMENT_NAMING: &[u8] = b"sotto/v1/segment-naming";
+    pub const ACTIVITY_X25519: &[u8] = b"sotto/v1/activity-x25519";
+    pub const BUNDLE_HEADER_KEY: &[u8] = b"sotto/v1/bundle/header-key";
+    pub const BUNDLE_PAYLOAD_KEY: &[u8] = b"sotto/v1/bundle/payload-key";
+}
+
+/// Fills `buf` from the operating system's CSPRNG (crypto.getRandomValues in the browser).
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], VaultError> {
+    let mut out = [0u8; N];
+    getrandom::fill(&mut out).map_err(|_| VaultError::Randomness)?;
+    Ok(out)
+}
+
+/// HKDF-SHA-256 (RFC 5869) producing a 32-byte key.
+pub(crate) fn hkdf32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut okm = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF-SHA-256's 255 * 32 byte limit, so expand cannot fail.
+    let _ = Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, okm.as_mut());
+    okm
+}
+
+macro_rules! secret_key {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
+        pub struct $name([u8; 32]);
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+
+        impl $name {
+            #[allow(dead_code, reason = "not every key type is built from raw bytes")]
+            pub(crate) fn from_array(bytes: [u8; 32]) -> Self {
+                Self(bytes)
+            }
+            pub(crate) fn bytes(&self) -> &[u8; 32] {
+                &self.0
+            }
+        }
+    };
+}
+
+secret_key!(
+    /// Key-encryption key: unwraps the master key. Derived from the passphrase (Argon2id, then
+    /// HKDF) or from the recovery code (HKDF only).
+    Kek
+);
+secret_key!(
+    /// The vault's 256-bit master key. Random, generated once, only ever stored wrapped.
+    MasterKey
+);
+secret_key!(
+    /// AES-256-GCM key for every stored record (manifest, segments, settings).
+    RecordKey
+);
+secret_key!(
+    /// PRF key that turns a week label into an opaque storage key.
+    NamingKey
+);
+
+impl Kek {
+    /// Rebuilds a KEK computed elsewhere (e.g. by [`derive_kek`] in a throwaway Wasm instance so
+    /// that Argon2's 64 MiB does not stay resident in the worker).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+    /// The raw bytes, for handing a KEK from the instance that derived it to the one that uses it.
+    /// Zeroize the copy once it has been handed over.
+    pub fn expose_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl MasterKey {
+    pub(crate) fn generate() -> Result<Self, VaultError> {
+        Ok(Self(random_bytes::<32>()?))
+    }
+    pub(crate) fn record_key(&self, vault_id: &[u8; 16]) -> RecordKey {
+        RecordKey(*hkdf32(vault_id, &self.0, info::RECORD_KEY))
+    }
+    pub(crate) fn naming_key(&self, vault_id: &[u8; 16]) -> NamingKey {
+        NamingKey(*hkdf32(vault_id, &self.0, info::SEGMENT_NAMING))
+    }
+    /// Input keying material for HPKE's DeriveKeyPair (RFC 9180 §7.1.3).
+    pub(crate) fn activity_ikm(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
+        hkdf32(vault_id, &self.0, info::ACTIVITY_X25519)
+    }
+}
+
+impl NamingKey {
+    /// PRF(naming key, label) truncated to 16 bytes: HKDF-Expand with the naming key as PRK,
+    /// which is HMAC-SHA-256(naming_key, label ‖ 0x01). The naming key is uniformly random, so it
+    /// is a valid PRK (RFC 5869 §2.3).
+    pub(crate) fn opaque_id(&self, label: &[u8]) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        if let Ok(prk) = Hkdf::<Sha256>::from_prk(&self.0) {
+            let _ = prk.expand(label, &mut out);
+        }
+        out
+    }
+}
+
+/// A passphrase as the user typed it (exact UTF-8 bytes; the UI normalises to NFC before this).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl core::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Passphrase(<redacted>)")
+    }
+}
+
+/// Argon2id cost parameters, stored in the vault header and in every bundle header so they can
+/// be raised later without breaking old data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB (Argon2 `m`).
+    pub m_cost_kib: u32,
+    /// Passes over memory (Argon2 `t`).
+    pub t_cost: u32,
+    /// Lanes (Argon2 `p`). 1 in the browser: Wasm is single-threaded.
+    pub p_cost: u32,
+}
+
+impl KdfParams {
+    /// m = 64 MiB, t = 3, p = 1 (the issue's default; RFC 9106 §4 second recommendation uses 64 MiB).
+    pub const DEFAULT: KdfParams = KdfParams { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 };
+    /// Largest memory a reader accepts from a file (1 GiB): a hostile file must not make us
+    /// allocate without bound.
+    pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+    /// Largest pass count a reader accepts from a file.
+    pub const MAX_T_COST: u32 = 64;
+    /// Largest lane count a reader accepts from a file.
+    pub const MAX_P_COST: u32 = 16;
+
+    /// Checks the parameters are ones Argon2id accepts and within the reader's limits.
+    pub fn validate(&self) -> Result<(), ParamsError> {
+        let KdfParams { m_cost_kib: m, t_cost: t, p_cost: p } = *self;
+        if p == 0 || p > Self::MAX_P_COST {
+            return Err(ParamsError::Lanes(p));
+        }
+        if t == 0 || t > Self::MAX_T_COST {
+            return Err(ParamsError::Passes(t));
+        }
+        // Argon2 needs at least 8 KiB per lane.
+        if m < 8 * p || m > Self::MAX_M_COST_KIB {
+            return Err(ParamsError::Memory(m));
+        }
+        Ok(())
+    }
+
+    fn argon2(&self) -> Result<Argon2<'static>, ParamsError> {
+        self.validate()?;
+        let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(32))
+            .map_err(|_| ParamsError::Memory(self.m_cost_kib))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Argon2id(passphrase, salt) → 32 bytes: the root of every passphrase-derived key.
+pub(crate) fn passphrase_root(
+    passphrase: &Passphrase,
+    params: &KdfParams,
+    salt: &[u8; 16],
+) -> Result<Zeroizing<[u8; 32]>, ParamsError> {
+    let argon2 = params.argon2()?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    argon2
+        .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
+        .map_err(|_| ParamsError::Memory(params.m_cost_kib))?;
+    Ok(out)
+}
+
+/// Passphrase → Argon2id → HKDF("sotto/v1/kek") → [`Kek`]. The expensive step of unlocking;
+/// callable on its own so the worker can run it in a throwaway Wasm instance.
+pub fn derive_kek(passphrase: &Passphrase, params: &KdfParams, salt: &[u8; 16]) -> Result<Kek, ParamsError> {
+    let root = passphrase_root(passphrase, params, salt)?;
+    Ok(Kek(*hkdf32(salt, root.as_ref(), info::KEK)))
+}
+
+/// Recovery code → HKDF-SHA-256(salt = the header's 32-byte recovery salt) → [`Kek`].
+///
+/// No Argon2 here on purpose: the code holds 160 uniformly random bits, so guessing it is
+/// infeasible however fast one guess is; a memory-hard KDF protects low-entropy secrets only.
+pub(crate) fn recovery_kek(code: &crate::recovery::RecoveryCode, recovery_salt: &[u8; 32]) -> Kek {
+    Kek(*hkdf32(recovery_salt, code.bytes(), info::RECOVERY_KEK))
+}
