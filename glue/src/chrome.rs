@@ -1,0 +1,53 @@
+//! Typed bindings to the `chrome.*` APIs Sotto uses, and nothing more.
+//!
+//! Each binding is the thinnest possible `wasm_bindgen` import; the promise-returning ones are
+//! wrapped into `async fn`s that return `Result<_, JsValue>` so callers decide what a failure
+//! means for the user. Off the browser (native tests) these compile but must not be called.
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
+    fn runtime_get_manifest() -> Object;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
+    static RUNTIME_ID: JsValue;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
+    fn i18n_get_message(name: &str, substitutions: &JsValue) -> String;
+}
+
+/// `chrome.runtime.sendMessage(message)`: resolves to the receiver's `sendResponse` value.
+pub async fn send_message(message: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(runtime_send_message(message)?).await
+}
+
+/// This extension's id (`chrome.runtime.id`).
+pub fn runtime_id() -> String {
+    RUNTIME_ID.with(|id| id.as_string().unwrap_or_default())
+}
+
+/// The `version` field of the running extension's manifest.
+pub fn manifest_version() -> String {
+    Reflect::get(&runtime_get_manifest(), &JsValue::from_str("version"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// The localised message `name` from `_locales/*/messages.json`, with `$1`… substitutions.
+/// Falls back to the key itself, so a missing translation is visible rather than blank.
+pub fn message(name: &str, substitutions: &[&str]) -> String {
+    let subs = js_sys::Array::new();
+    for s in substitutions {
+        subs.push(&JsValue::from_str(s));
+    }
+    let text = i18n_get_message(name, &subs);
+    if text.is_empty() { name.to_string() } else { text }
+}

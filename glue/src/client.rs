@@ -1,0 +1,42 @@
+//! How a page (popup or options) asks the worker something.
+
+use crate::chrome;
+use crate::protocol::{Envelope, Request, Response};
+use wasm_bindgen::JsValue;
+
+/// Why a page could not get an answer from the worker at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// `sendMessage` failed: the worker could not be reached (extension reloading, or disabled).
+    Unreachable(String),
+    /// The worker answered something this page cannot read (another extension version).
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientError::Unreachable(why) => write!(f, "Sotto's background worker did not answer ({why}). Close this page and open it again."),
+            ClientError::Unreadable(why) => write!(f, "Sotto's background worker sent an answer this page cannot read ({why}). Close this page and open it again."),
+        }
+    }
+}
+
+fn js_error_text(value: &JsValue) -> String {
+    js_sys::Reflect::get(value, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+/// Sends one request to the worker and waits for its response.
+pub async fn ask(request: Request) -> Result<Response, ClientError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let message = serde::Serialize::serialize(&Envelope::new(request), &serializer)
+        .map_err(|e| ClientError::Unreadable(e.to_string()))?;
+    let answer = chrome::send_message(&message).await.map_err(|e| ClientError::Unreachable(js_error_text(&e)))?;
+    let envelope: Envelope<Response> =
+        serde_wasm_bindgen::from_value(answer).map_err(|e| ClientError::Unreadable(e.to_string()))?;
+    Ok(envelope.body)
+}

@@ -1,0 +1,11 @@
+//! Sotto's browser glue, shared by the popup, the options page and the service worker.
+//!
+//! - [`protocol`]: the versioned messages between extension pages and the worker. Pure serde,
+//!   so it is tested natively.
+//! - [`chrome`]: typed bindings to the few `chrome.*` APIs Sotto uses. They compile on every
+//!   target (so the workspace tests natively) but only work inside the extension.
+//! - [`client`]: how a page asks the worker something.
+
+pub mod chrome;
+pub mod client;
+pub mod protocol;

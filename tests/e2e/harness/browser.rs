@@ -1,0 +1,270 @@
+//! Launching real headless Chromium with the built extension, one fresh profile per test.
+
+use super::cdp::{Cdp, Target};
+use super::page::Page;
+use serde_json::{json, Value};
+use std::fs::File;
+use std::os::fd::{FromRawFd, RawFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Once};
+use std::time::Duration;
+
+/// The unpacked extension the root build script assembled for this very build.
+pub const EXTENSION_DIR: &str = env!("EXTENSION_DIR");
+
+/// How many browsers may run at once (Chromium is heavy; CI has two cores).
+fn max_browsers() -> usize {
+    std::env::var("SOTTO_E2E_BROWSERS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(2)
+}
+
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+struct Slot;
+impl Slot {
+    fn take() -> Slot {
+        let (count, freed) = &RUNNING;
+        let mut running = count.lock().unwrap_or_else(|e| e.into_inner());
+        while *running >= max_browsers() {
+            running = freed.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
+        *running += 1;
+        Slot
+    }
+}
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (count, freed) = &RUNNING;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
+    }
+}
+
+/// `$CHROMIUM`, or Debian's `/usr/bin/chromium`, installed with apt when we are root and it is missing.
+pub fn chromium_path() -> PathBuf {
+    static INSTALL: Once = Once::new();
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return PathBuf::from(path);
+    }
+    let debian = PathBuf::from("/usr/bin/chromium");
+    if !debian.exists() {
+        INSTALL.call_once(|| {
+            let is_root = unsafe { libc::geteuid() } == 0;
+            if is_root {
+                let _ = Command::new("sh")
+                    .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"])
+                    .status();
+            }
+        });
+    }
+    assert!(
+        debian.exists(),
+        "Chromium is missing: run `sudo apt-get install -y chromium` (or set CHROMIUM=/path/to/chrome)"
+    );
+    debian
+}
+
+/// A running Chromium with Sotto loaded. Dropping it closes the browser and removes its profile,
+/// also when the test failed.
+pub struct Browser {
+    pub cdp: Arc<Cdp>,
+    child: Child,
+    profile: PathBuf,
+    pub extension_id: String,
+    _slot: Slot,
+}
+
+/// Options for [`Browser::launch_with`].
+#[derive(Default, Clone)]
+pub struct LaunchOptions {
+    /// Run a headful browser (under Xvfb) instead of headless: needed for real keyboard shortcuts.
+    pub headful: bool,
+    /// Extra command-line switches.
+    pub args: Vec<String>,
+    /// Load the extension from this directory instead of the built one.
+    pub extension_dir: Option<PathBuf>,
+}
+
+fn pipe() -> (RawFd, RawFd) {
+    let mut fds = [0; 2];
+    // O_CLOEXEC: only the two descriptors we place at 3 and 4 reach the browser.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0, "pipe2 failed");
+    // Move both ends above 4 so that placing them at 3 and 4 in the child never clobbers one.
+    let high = |fd: RawFd| {
+        let moved = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+        unsafe { libc::close(fd) };
+        moved
+    };
+    (high(fds[0]), high(fds[1]))
+}
+
+static PROFILE_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Browser {
+    pub fn launch() -> Browser {
+        Browser::launch_with(LaunchOptions::default())
+    }
+
+    pub fn launch_with(options: LaunchOptions) -> Browser {
+        let slot = Slot::take();
+        let chromium = chromium_path();
+        let extension_dir = options.extension_dir.clone().unwrap_or_else(|| PathBuf::from(EXTENSION_DIR));
+        assert!(extension_dir.join("manifest.json").exists(), "no built extension at {}", extension_dir.display());
+        let profile = std::env::temp_dir().join(format!(
+            "sotto-e2e-{}-{}",
+            std::process::id(),
+            PROFILE_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).expect("create a profile directory");
+
+        let (to_browser_read, to_browser_write) = pipe();
+        let (from_browser_read, from_browser_write) = pipe();
+        let mut command = Command::new(&chromium);
+        if !options.headful {
+            command.arg("--headless=new");
+        }
+        if unsafe { libc::geteuid() } == 0 {
+            command.arg("--no-sandbox");
+        }
+        command
+            .args([
+                "--remote-debugging-pipe",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+                "--disable-dev-shm-usage",
+                "--disable-breakpad",
+                "--password-store=basic",
+                "--mute-audio",
+                "--window-size=1280,900",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--load-extension={}", extension_dir.display()))
+            .arg(format!("--disable-extensions-except={}", extension_dir.display()))
+            .args(&options.args)
+            .stdin(Stdio::null())
+            .stdout(File::create(profile.join("chromium.log")).map(Stdio::from).unwrap_or(Stdio::null()))
+            .stderr(File::create(profile.join("chromium.err.log")).map(Stdio::from).unwrap_or(Stdio::null()))
+            .process_group(0);
+        unsafe {
+            command.pre_exec(move || {
+                // Chromium's pipe protocol: commands in on fd 3, answers out on fd 4.
+                if libc::dup2(to_browser_read, 3) < 0 || libc::dup2(from_browser_write, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The browser dies with the test process, even if the test process is killed.
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = command.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", chromium.display()));
+        unsafe {
+            libc::close(to_browser_read);
+            libc::close(from_browser_write);
+        }
+        let cdp = Cdp::start(unsafe { File::from_raw_fd(to_browser_write) }, unsafe { File::from_raw_fd(from_browser_read) });
+        let mut browser = Browser { cdp, child, profile, extension_id: String::new(), _slot: slot };
+
+        browser
+            .cdp
+            .call("Target.setDiscoverTargets", json!({"discover": true}), None)
+            .expect("Target.setDiscoverTargets");
+        browser
+            .cdp
+            .call("Target.setAutoAttach", json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}), None)
+            .expect("Target.setAutoAttach");
+        let worker = browser
+            .cdp
+            .wait_target(Duration::from_secs(30), |t| t.kind == "service_worker" && t.url.starts_with("chrome-extension://"))
+            .unwrap_or_else(|| panic!("the extension's service worker never started; see {}", browser.profile.display()));
+        browser.extension_id = worker.url["chrome-extension://".len()..].split('/').next().unwrap_or_default().to_string();
+        browser
+    }
+
+    /// The URL of one of the extension's pages, e.g. `popup.html`.
+    pub fn url(&self, path: &str) -> String {
+        format!("chrome-extension://{}/{path}", self.extension_id)
+    }
+
+    /// The extension's service worker, started if it is asleep.
+    pub fn worker(&self) -> Page {
+        let pick = |t: &Target| t.kind == "service_worker" && t.url.starts_with(&self.url(""));
+        let target = self
+            .cdp
+            .wait_target(Duration::from_secs(20), pick)
+            .expect("the extension's service worker is not running");
+        let worker = Page::new(Arc::clone(&self.cdp), target);
+        // A worker we attached to at its start runs its script just after; wait for the bindings.
+        worker.wait_until("typeof chrome === 'object' && !!chrome.runtime && !!chrome.runtime.id", Duration::from_secs(20));
+        worker
+    }
+
+    /// Opens `url` in a new tab and waits until it has loaded.
+    pub fn open(&self, url: &str) -> Page {
+        let created = self.cdp.call("Target.createTarget", json!({"url": url}), None).expect("Target.createTarget");
+        let target_id = created["targetId"].as_str().unwrap_or_default().to_string();
+        let target = self
+            .cdp
+            .wait_target(Duration::from_secs(20), |t| t.target_id == target_id)
+            .unwrap_or_else(|| panic!("the page {url} never attached"));
+        let page = Page::new(Arc::clone(&self.cdp), target);
+        // A new tab starts on a complete about:blank: wait for the real document.
+        page.wait_until(
+            "document.readyState === 'complete' && location.href !== 'about:blank'",
+            Duration::from_secs(20),
+        );
+        page
+    }
+
+    /// Opens one of the extension's pages (`popup.html`, `options.html`) as a tab.
+    pub fn open_extension_page(&self, path: &str) -> Page {
+        self.open(&self.url(path))
+    }
+
+    /// Every error any extension context reported so far.
+    pub fn context_errors(&self) -> Vec<super::cdp::ContextError> {
+        self.cdp.errors()
+    }
+
+    /// Fails the test if any extension context threw or logged an error.
+    pub fn assert_no_context_errors(&self) {
+        let errors = self.context_errors();
+        assert!(errors.is_empty(), "errors in extension contexts:\n{errors:#?}");
+    }
+
+    pub fn profile_dir(&self) -> &Path {
+        &self.profile
+    }
+
+    /// Evaluates in the service worker (see [`Page::eval`]).
+    pub fn eval_in_worker(&self, expression: &str) -> Value {
+        self.worker().eval(expression)
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Ask politely, then make sure: the whole process group goes, zygotes and renderers too.
+        let pid = self.child.id() as i32;
+        let _ = self.cdp.call("Browser.close", json!({}), None);
+        for _ in 0..30 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::env::var_os("SOTTO_E2E_KEEP_PROFILE").is_none() {
+            let _ = std::fs::remove_dir_all(&self.profile);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! A small Chrome DevTools Protocol client over `--remote-debugging-pipe`.
+//!
+//! Chromium reads NUL-terminated JSON commands on its fd 3 and writes NUL-terminated JSON
+//! answers and events on its fd 4. One reader thread routes answers to their callers and keeps
+//! every event; it also prepares each target as it attaches (auto-attach pauses new targets
+//! until `Runtime.runIfWaitingForDebugger`, so no startup error in any context is missed).
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// What we know of an attached target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub target_id: String,
+    pub session_id: String,
+    pub kind: String,
+    pub url: String,
+}
+
+/// A problem reported by an extension context: an uncaught exception, `console.error`, or a
+/// browser-side error entry (CSP violation, failed load) for one of the extension's pages.
+#[derive(Debug, Clone)]
+pub struct ContextError {
+    pub url: String,
+    pub text: String,
+}
+
+#[derive(Default)]
+struct State {
+    /// sessionId -> target
+    targets: HashMap<String, Target>,
+    /// Every event received, in order: (sessionId or "", method, params).
+    events: Vec<(String, String, Value)>,
+    errors: Vec<ContextError>,
+    closed: bool,
+}
+
+pub struct Cdp {
+    writer: Mutex<File>,
+    next_id: AtomicU64,
+    pending: Mutex<HashMap<u64, mpsc::Sender<Value>>>,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Cdp {
+    /// Starts the reader thread over the pipe pair of a freshly launched browser.
+    pub fn start(to_browser: File, from_browser: File) -> Arc<Cdp> {
+        let cdp = Arc::new(Cdp {
+            writer: Mutex::new(to_browser),
+            next_id: AtomicU64::new(1),
+            pending: Mutex::new(HashMap::new()),
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+        });
+        let reader = Arc::clone(&cdp);
+        std::thread::spawn(move || reader.read_loop(from_browser));
+        cdp
+    }
+
+    fn read_loop(&self, from_browser: File) {
+        let mut reader = BufReader::new(from_browser);
+        let mut buffer = Vec::new();
+        loop {
+            buffer.clear();
+            match reader.read_until(0, &mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            if buffer.last() == Some(&0) {
+                buffer.pop();
+            }
+            let Ok(message) = serde_json::from_slice::<Value>(&buffer) else { continue };
+            if let Some(id) = message.get("id").and_then(Value::as_u64) {
+                if let Some(waiter) = self.pending.lock().unwrap().remove(&id) {
+                    let _ = waiter.send(message);
+                }
+                continue;
+            }
+            self.on_event(message);
+        }
+        let mut state = self.state.lock().unwrap();
+        state.closed = true;
+        self.pending.lock().unwrap().clear();
+        self.changed.notify_all();
+    }
+
+    fn on_event(&self, message: Value) {
+        let method = message["method"].as_str().unwrap_or_default().to_string();
+        let session = message["sessionId"].as_str().unwrap_or_default().to_string();
+        let params = message.get("params").cloned().unwrap_or(Value::Null);
+        let mut state = self.state.lock().unwrap();
+        match method.as_str() {
+            "Target.attachedToTarget" => {
+                let info = &params["targetInfo"];
+                let target = Target {
+                    target_id: info["targetId"].as_str().unwrap_or_default().to_string(),
+                    session_id: params["sessionId"].as_str().unwrap_or_default().to_string(),
+                    kind: info["type"].as_str().unwrap_or_default().to_string(),
+                    url: info["url"].as_str().unwrap_or_default().to_string(),
+                };
+                let session_id = target.session_id.clone();
+                state.targets.insert(session_id.clone(), target);
+                // Fire and forget: Runtime.enable replays console messages and exceptions that
+                // happened before we attached; then let the paused target run.
+                for method in ["Runtime.enable", "Log.enable", "Runtime.runIfWaitingForDebugger"] {
+                    self.send_only(method, json!({}), Some(&session_id));
+                }
+            }
+            "Target.detachedFromTarget" => {
+                if let Some(id) = params["sessionId"].as_str() {
+                    state.targets.remove(id);
+                }
+            }
+            "Target.targetInfoChanged" => {
+                let info = &params["targetInfo"];
+                for target in state.targets.values_mut() {
+                    if Some(target.target_id.as_str()) == info["targetId"].as_str() {
+                        target.url = info["url"].as_str().unwrap_or_default().to_string();
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(error) = context_error(&state, &session, &method, &params) {
+            state.errors.push(error);
+        }
+        state.events.push((session, method, params));
+        self.changed.notify_all();
+    }
+
+    fn send_only(&self, method: &str, params: Value, session: Option<&str>) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let mut bytes = serde_json::to_vec(&message).expect("a JSON value always serialises");
+        bytes.push(0);
+        let _ = self.writer.lock().unwrap().write_all(&bytes);
+        id
+    }
+
+    /// Sends a command and waits for its answer; a CDP error becomes `Err` with its message.
+    pub fn call(&self, method: &str, params: Value, session: Option<&str>) -> Result<Value, String> {
+        let (tx, rx) = mpsc::channel();
+        // Register before sending so a fast answer is never lost.
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.pending.lock().unwrap().insert(id, tx);
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let mut bytes = serde_json::to_vec(&message).expect("a JSON value always serialises");
+        bytes.push(0);
+        self.writer
+            .lock()
+            .unwrap()
+            .write_all(&bytes)
+            .map_err(|e| format!("{method}: the browser pipe is closed ({e})"))?;
+        let answer = rx
+            .recv_timeout(Duration::from_secs(60))
+            .map_err(|_| format!("{method}: no answer from the browser"))?;
+        if let Some(error) = answer.get("error") {
+            return Err(format!("{method}: {}", error["message"].as_str().unwrap_or("CDP error")));
+        }
+        Ok(answer.get("result").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Waits until `pick` finds something in the attached targets, or `timeout` passes.
+    pub fn wait_target(&self, timeout: Duration, pick: impl Fn(&Target) -> bool) -> Option<Target> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().unwrap();
+        loop {
+            if let Some(found) = state.targets.values().find(|t| pick(t)) {
+                return Some(found.clone());
+            }
+            let now = Instant::now();
+            if now >= deadline || state.closed {
+                return None;
+            }
+            state = self.changed.wait_timeout(state, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Every attached target now.
+    pub fn targets(&self) -> Vec<Target> {
+        self.state.lock().unwrap().targets.values().cloned().collect()
+    }
+
+    /// Waits until an event satisfies `pick`; returns its params.
+    pub fn wait_event(&self, timeout: Duration, pick: impl Fn(&str, &str, &Value) -> bool) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().unwrap();
+        loop {
+            if let Some((_, _, params)) = state.events.iter().find(|(s, m, p)| pick(s, m, p)) {
+                return Some(params.clone());
+            }
+            let now = Instant::now();
+            if now >= deadline || state.closed {
+                return None;
+            }
+            state = self.changed.wait_timeout(state, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Every event received so far whose method is `method`: (sessionId, params).
+    pub fn events(&self, method: &str) -> Vec<(String, Value)> {
+        let state = self.state.lock().unwrap();
+        state.events.iter().filter(|(_, m, _)| m == method).map(|(s, _, p)| (s.clone(), p.clone())).collect()
+    }
+
+    pub fn errors(&self) -> Vec<ContextError> {
+        self.state.lock().unwrap().errors.clone()
+    }
+}
+
+/// Turns an event into a [`ContextError`] when it reports a problem in an extension context.
+fn context_error(state: &State, session: &str, method: &str, params: &Value) -> Option<ContextError> {
+    let url = state.targets.get(session).map(|t| t.url.clone()).unwrap_or_default();
+    if !url.starts_with("chrome-extension://") {
+        return None;
+    }
+    let text = match method {
+        "Runtime.exceptionThrown" => {
+            let details = &params["exceptionDetails"];
+            let description = details["exception"]["description"].as_str().unwrap_or_default();
+            format!("uncaught: {} {description}", details["text"].as_str().unwrap_or_default())
+        }
+        "Runtime.consoleAPICalled" if matches!(params["type"].as_str(), Some("error" | "assert")) => {
+            let args: Vec<String> = params["args"]
+                .as_array()
+                .map(|args| {
+                    args.iter()
+                        .map(|a| a["value"].as_str().map(String::from).unwrap_or_else(|| a["description"].to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("console.error: {}", args.join(" "))
+        }
+        "Log.entryAdded" if params["entry"]["level"].as_str() == Some("error") => {
+            format!("log ({}): {}", params["entry"]["source"].as_str().unwrap_or("?"), params["entry"]["text"].as_str().unwrap_or_default())
+        }
+        _ => return None,
+    };
+    Some(ContextError { url, text })
+}

@@ -1,0 +1,196 @@
+//! Driving one page (or the service worker) as a person would: find controls by their
+//! accessible role and name, click them with the mouse, type with the keyboard, read the screen.
+
+use super::cdp::{Cdp, Target};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The default patience for anything a user would wait for.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+pub struct Page {
+    cdp: Arc<Cdp>,
+    pub target: Target,
+}
+
+impl Page {
+    pub fn new(cdp: Arc<Cdp>, target: Target) -> Page {
+        Page { cdp, target }
+    }
+
+    fn call(&self, method: &str, params: Value) -> Result<Value, String> {
+        self.cdp.call(method, params, Some(&self.target.session_id))
+    }
+
+    /// Evaluates `expression` (awaiting a promise) and returns its JSON value; panics on an exception.
+    pub fn eval(&self, expression: &str) -> Value {
+        self.try_eval(expression).unwrap_or_else(|e| panic!("evaluating `{expression}` in {}: {e}", self.target.url))
+    }
+
+    pub fn try_eval(&self, expression: &str) -> Result<Value, String> {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "awaitPromise": true, "returnByValue": true, "userGesture": true}),
+        )?;
+        if let Some(details) = result.get("exceptionDetails") {
+            let description = details["exception"]["description"].as_str().unwrap_or_default();
+            return Err(format!("{} {description}", details["text"].as_str().unwrap_or("exception")));
+        }
+        Ok(result["result"].get("value").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Waits until `expression` is truthy.
+    pub fn wait_until(&self, expression: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.try_eval(&format!("!!({expression})")) {
+                Ok(Value::Bool(true)) => return,
+                _ if Instant::now() >= deadline => panic!("timed out waiting for `{expression}` on {}", self.target.url),
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// The text a person sees on the page.
+    pub fn text(&self) -> String {
+        self.eval("document.body ? document.body.innerText : ''").as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until `needle` is visible on the page; returns the page text then.
+    pub fn wait_for_text(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?} on {}; the page shows:\n{text}", self.target.url);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The backend DOM node ids of the nodes whose accessible role and name match.
+    pub fn find_by_role(&self, role: &str, name: &str) -> Vec<u64> {
+        let Ok(document) = self.call("Runtime.evaluate", json!({"expression": "document"})) else { return vec![] };
+        let Some(object_id) = document["result"]["objectId"].as_str() else { return vec![] };
+        let found = self
+            .call("Accessibility.queryAXTree", json!({"objectId": object_id, "accessibleName": name, "role": role}))
+            .unwrap_or(Value::Null);
+        found["nodes"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter(|n| !n["ignored"].as_bool().unwrap_or(false))
+                    .filter_map(|n| n["backendDOMNodeId"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits for exactly one control with this role and accessible name, and returns it.
+    pub fn wait_for_role(&self, role: &str, name: &str) -> u64 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let nodes = self.find_by_role(role, name);
+            match nodes.as_slice() {
+                [one] => return *one,
+                [] if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                [] => panic!("no {role} named {name:?} on {}; the page shows:\n{}", self.target.url, self.text()),
+                many => panic!("{} controls with role {role} and name {name:?} on {}", many.len(), self.target.url),
+            }
+        }
+    }
+
+    /// Clicks the control with this role and accessible name, with real mouse events at its centre.
+    pub fn click(&self, role: &str, name: &str) {
+        let node = self.wait_for_role(role, name);
+        let _ = self.call("DOM.scrollIntoViewIfNeeded", json!({"backendNodeId": node}));
+        let model = self
+            .call("DOM.getBoxModel", json!({"backendNodeId": node}))
+            .unwrap_or_else(|e| panic!("{role} {name:?} has no box (hidden?): {e}"));
+        let quad: Vec<f64> = model["model"]["border"].as_array().unwrap().iter().filter_map(Value::as_f64).collect();
+        let x = (quad[0] + quad[2] + quad[4] + quad[6]) / 4.0;
+        let y = (quad[1] + quad[3] + quad[5] + quad[7]) / 4.0;
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "buttons": if kind == "mousePressed" { 1 } else { 0 }, "clickCount": 1}),
+            )
+            .unwrap_or_else(|e| panic!("clicking {role} {name:?}: {e}"));
+        }
+    }
+
+    /// Types text into whatever has focus, one key at a time.
+    pub fn type_text(&self, text: &str) {
+        for ch in text.chars() {
+            let s = ch.to_string();
+            self.call("Input.dispatchKeyEvent", json!({"type": "keyDown", "text": s, "key": s, "unmodifiedText": s}))
+                .expect("keyDown");
+            self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": s})).expect("keyUp");
+        }
+    }
+
+    /// Presses a named key: "Enter", "Tab", "Escape", "Backspace", "Shift", "ArrowDown", …
+    pub fn press(&self, key: &str) {
+        let (code, vk, text) = match key {
+            "Enter" => ("Enter", 13, Some("\r")),
+            "Tab" => ("Tab", 9, None),
+            "Escape" => ("Escape", 27, None),
+            "Backspace" => ("Backspace", 8, None),
+            "Shift" => ("ShiftLeft", 16, None),
+            "Space" => ("Space", 32, Some(" ")),
+            "ArrowDown" => ("ArrowDown", 40, None),
+            "ArrowUp" => ("ArrowUp", 38, None),
+            other => panic!("unknown key {other}"),
+        };
+        let key_name = if key == "Space" { " " } else { key };
+        let mut down = json!({"type": "keyDown", "key": key_name, "code": code, "windowsVirtualKeyCode": vk});
+        if let Some(text) = text {
+            down["text"] = json!(text);
+        }
+        self.call("Input.dispatchKeyEvent", down).expect("keyDown");
+        self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": key_name, "code": code, "windowsVirtualKeyCode": vk}))
+            .expect("keyUp");
+    }
+
+    /// Saves a PNG screenshot of the page.
+    pub fn screenshot(&self, path: &std::path::Path) {
+        let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true})).expect("screenshot");
+        let data = shot["data"].as_str().unwrap_or_default();
+        std::fs::write(path, base64_decode(data)).expect("write screenshot");
+    }
+
+    /// Emulates a colour scheme, zoom factor and viewport for screenshots.
+    pub fn emulate(&self, dark: bool, zoom: f64, width: u32, height: u32) {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": if dark { "dark" } else { "light" }}]}),
+        )
+        .expect("emulate media");
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": zoom, "mobile": false}),
+        )
+        .expect("emulate metrics");
+    }
+}
+
+fn base64_decode(input: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits: Vec<u8> = input.bytes().filter_map(value).collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &d)| acc | (u32::from(d) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
