@@ -1,3 +1,385 @@
-#[derive(Debug, PartialEq, Eq)]
-pub enum BundleError { X }
-impl core::fmt::Display for BundleError { fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result { f.write_str("x") } }
+//! Export bundle, format v1 (docs/format.md §8): one self-contained file, encrypted under a key
+//! derived with Argon2id from an export passphrase, its payload streamed in authenticated chunks.
+//!
+//! ```text
+//! header (59 bytes)
+//!   0  8  magic            89 53 4F 54 54 4F 0D 0A   ("\x89SOTTO\r\n")
+//!   8  2  version          u16 BE = 1
+//!  10  1  kdf algorithm    1 = Argon2id v0x13
+//!  11  4  m_cost (KiB)     u32 BE
+//!  15  4  t_cost           u32 BE
+//!  19  4  p_cost           u32 BE
+//!  23 16  salt
+//!  39  4  chunk size       u32 BE, plaintext bytes per chunk, 1 KiB ..= 16 MiB
+//!  43 16  header tag       AES-256-GCM(header key, nonce 0^12, plaintext "", aad = bytes 0..43)
+//! chunks
+//!   chunk i = AES-256-GCM(payload key, nonce = u88 BE i ‖ final flag, plaintext_i, aad = bytes 0..59)
+//! ```
+//! Every chunk but the last holds exactly `chunk size` plaintext bytes; the last holds 1..=chunk
+//! size (0 only when it is the only chunk) and carries final flag 0x01. Dropping chunks from the
+//! end, reordering or splicing chunks from another bundle all fail authentication.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::aead::{self, TAG_LEN};
+use crate::entry::Entry;
+use crate::error::ParamsError;
+use crate::keys::{KdfParams, Passphrase, hkdf32, info, passphrase_root};
+use crate::settings::Settings;
+use crate::vault::Reader;
+
+/// `\x89SOTTO\r\n`: the high byte and CR LF catch transfers that mangle binary files as text.
+pub const BUNDLE_MAGIC: [u8; 8] = [0x89, b'S', b'O', b'T', b'T', b'O', b'\r', b'\n'];
+pub const BUNDLE_VERSION: u16 = 1;
+/// The payload's JSON format (the `sotto_bundle` field of its first line).
+pub const PAYLOAD_FORMAT: u64 = 1;
+pub const HEADER_LEN: usize = 59;
+pub const DEFAULT_CHUNK_SIZE: u32 = 64 * 1024;
+pub const MIN_CHUNK_SIZE: u32 = 1024;
+pub const MAX_CHUNK_SIZE: u32 = 16 * 1024 * 1024;
+const KDF_ARGON2ID: u8 = 1;
+
+/// Why a bundle could not be read (or written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BundleError {
+    /// The file does not start with the bundle magic: not a Sotto backup (or mangled in transfer).
+    NotABundle,
+    /// A bundle format version this build does not read.
+    UnsupportedVersion { found: u16, supported: u16 },
+    /// The payload's format version is unknown.
+    UnsupportedPayloadVersion { found: u64, supported: u64 },
+    /// The file ends early: in the header, inside a chunk, or at a chunk boundary before the final chunk.
+    Truncated,
+    /// KDF parameters out of range (refused before running Argon2, so a hostile file cannot make
+    /// us allocate gigabytes).
+    InvalidParams(ParamsError),
+    /// Chunk size outside 1 KiB ..= 16 MiB.
+    InvalidChunkSize(u32),
+    /// The header tag does not verify: the passphrase is wrong, or the header was altered.
+    WrongPassphrase,
+    /// Chunk `index` (0-based) does not authenticate: damaged, reordered or from another file.
+    CorruptChunk { index: u64 },
+    /// Decrypted fine, but line `line` (1-based) of the payload is not valid.
+    InvalidPayload { line: u64, problem: String },
+    /// The OS random number generator failed while exporting.
+    Randomness,
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundleError::NotABundle => f.write_str("this file is not a Sotto backup"),
+            BundleError::UnsupportedVersion { found, supported } => write!(
+                f,
+                "this backup uses format version {found}, but this version of Sotto reads up to {supported}; update Sotto"
+            ),
+            BundleError::UnsupportedPayloadVersion { found, supported } => write!(
+                f,
+                "this backup's contents use format version {found}, but this version of Sotto reads up to {supported}; update Sotto"
+            ),
+            BundleError::Truncated => f.write_str("this backup file is incomplete (cut short); use a complete copy"),
+            BundleError::InvalidParams(e) => write!(f, "this backup file has unusable key-derivation settings: {e}"),
+            BundleError::InvalidChunkSize(n) => write!(f, "this backup file declares an invalid chunk size ({n} bytes)"),
+            BundleError::WrongPassphrase => f.write_str(
+                "that passphrase does not open this backup (or the file's header was damaged); check the passphrase used when exporting",
+            ),
+            BundleError::CorruptChunk { index } => write!(
+                f,
+                "part {} of this backup file is damaged or out of order; nothing was imported",
+                index + 1
+            ),
+            BundleError::InvalidPayload { line, problem } => {
+                write!(f, "record {line} inside this backup is invalid ({problem}); nothing was imported")
+            }
+            BundleError::Randomness => f.write_str("the system's random number generator failed; nothing was exported"),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// The plaintext, authenticated header of a bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleHeader {
+    pub version: u16,
+    pub kdf: KdfParams,
+    pub salt: [u8; 16],
+    pub chunk_size: u32,
+    tag: [u8; TAG_LEN],
+}
+
+impl BundleHeader {
+    /// Parses and range-checks the header. Never panics, whatever the input; does not need the
+    /// passphrase (and so cannot tell whether the header is authentic).
+    pub fn parse(bytes: &[u8]) -> Result<BundleHeader, BundleError> {
+        let mut r = Reader(bytes);
+        let magic = r.take::<8>().ok_or(if BUNDLE_MAGIC.starts_with(bytes) { BundleError::Truncated } else { BundleError::NotABundle })?;
+        if magic != BUNDLE_MAGIC {
+            return Err(BundleError::NotABundle);
+        }
+        let version = u16::from_be_bytes(r.take::<2>().ok_or(BundleError::Truncated)?);
+        if version != BUNDLE_VERSION {
+            return Err(BundleError::UnsupportedVersion { found: version, supported: BUNDLE_VERSION });
+        }
+        let [algorithm] = r.take::<1>().ok_or(BundleError::Truncated)?;
+        if algorithm != KDF_ARGON2ID {
+            return Err(BundleError::InvalidParams(ParamsError::Algorithm(algorithm)));
+        }
+        let kdf = KdfParams {
+            m_cost_kib: r.u32().ok_or(BundleError::Truncated)?,
+            t_cost: r.u32().ok_or(BundleError::Truncated)?,
+            p_cost: r.u32().ok_or(BundleError::Truncated)?,
+        };
+        kdf.validate().map_err(BundleError::InvalidParams)?;
+        let salt = r.take::<16>().ok_or(BundleError::Truncated)?;
+        let chunk_size = r.u32().ok_or(BundleError::Truncated)?;
+        if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size) {
+            return Err(BundleError::InvalidChunkSize(chunk_size));
+        }
+        let tag = r.take::<TAG_LEN>().ok_or(BundleError::Truncated)?;
+        Ok(BundleHeader { version, kdf, salt, chunk_size, tag })
+    }
+
+    /// The 59 header bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.authenticated_prefix();
+        out.extend_from_slice(&self.tag);
+        out
+    }
+
+    fn authenticated_prefix(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN);
+        out.extend_from_slice(&BUNDLE_MAGIC);
+        out.extend_from_slice(&self.version.to_be_bytes());
+        out.push(KDF_ARGON2ID);
+        out.extend_from_slice(&self.kdf.m_cost_kib.to_be_bytes());
+        out.extend_from_slice(&self.kdf.t_cost.to_be_bytes());
+        out.extend_from_slice(&self.kdf.p_cost.to_be_bytes());
+        out.extend_from_slice(&self.salt);
+        out.extend_from_slice(&self.chunk_size.to_be_bytes());
+        out
+    }
+}
+
+/// What a bundle holds once decrypted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleContents {
+    /// Hex id of the vault it came from (informational).
+    pub vault_id: String,
+    /// UTC ms.
+    pub exported_at: i64,
+    /// Entries and tombstones.
+    pub entries: Vec<Entry>,
+    pub settings: Option<Settings>,
+}
+
+/// The first payload line.
+#[derive(Serialize, Deserialize)]
+struct PayloadHead {
+    sotto_bundle: u64,
+    vault_id: String,
+    exported_at: i64,
+    entry_count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settings: Option<Settings>,
+}
+
+struct BundleKeys {
+    header: Zeroizing<[u8; 32]>,
+    payload: Zeroizing<[u8; 32]>,
+}
+
+fn bundle_keys(passphrase: &Passphrase, kdf: &KdfParams, salt: &[u8; 16]) -> Result<BundleKeys, BundleError> {
+    let root = passphrase_root(passphrase, kdf, salt).map_err(BundleError::InvalidParams)?;
+    Ok(BundleKeys {
+        header: hkdf32(salt, root.as_ref(), info::BUNDLE_HEADER_KEY),
+        payload: hkdf32(salt, root.as_ref(), info::BUNDLE_PAYLOAD_KEY),
+    })
+}
+
+fn header_tag(key: &[u8; 32], prefix: &[u8]) -> [u8; TAG_LEN] {
+    let sealed = aead::seal_with_nonce(key, &[0; 12], prefix, &[]);
+    let mut tag = [0u8; TAG_LEN];
+    if let Some(t) = sealed.get(..TAG_LEN) {
+        tag.copy_from_slice(t);
+    }
+    tag
+}
+
+fn chunk_nonce(index: u64, last: bool) -> [u8; 12] {
+    let mut nonce = [0u8; 12];
+    nonce[3..11].copy_from_slice(&index.to_be_bytes());
+    nonce[11] = u8::from(last);
+    nonce
+}
+
+/// Serializes the payload as JSON Lines: a head line, then one entry per line.
+fn payload_bytes(contents: &BundleContents) -> Zeroizing<Vec<u8>> {
+    let head = PayloadHead {
+        sotto_bundle: PAYLOAD_FORMAT,
+        vault_id: contents.vault_id.clone(),
+        exported_at: contents.exported_at,
+        entry_count: contents.entries.len() as u64,
+        settings: contents.settings.clone(),
+    };
+    let mut out = Zeroizing::new(serde_json::to_vec(&head).unwrap_or_default());
+    out.push(b'\n');
+    for e in &contents.entries {
+        out.extend_from_slice(&serde_json::to_vec(e).unwrap_or_default());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Encrypts a bundle with a fresh random salt.
+pub fn encrypt_bundle(
+    contents: &BundleContents,
+    passphrase: &Passphrase,
+    kdf: KdfParams,
+    chunk_size: u32,
+) -> Result<Vec<u8>, BundleError> {
+    let salt = crate::keys::random_bytes::<16>().map_err(|_| BundleError::Randomness)?;
+    encrypt_bundle_with_salt(contents, passphrase, kdf, chunk_size, salt)
+}
+
+/// Deterministic given the salt (the only random input of the format): for test vectors only.
+#[doc(hidden)]
+pub fn encrypt_bundle_with_salt(
+    contents: &BundleContents,
+    passphrase: &Passphrase,
+    kdf: KdfParams,
+    chunk_size: u32,
+    salt: [u8; 16],
+) -> Result<Vec<u8>, BundleError> {
+    kdf.validate().map_err(BundleError::InvalidParams)?;
+    if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size) {
+        return Err(BundleError::InvalidChunkSize(chunk_size));
+    }
+    let keys = bundle_keys(passphrase, &kdf, &salt)?;
+    let mut header = BundleHeader { version: BUNDLE_VERSION, kdf, salt, chunk_size, tag: [0; TAG_LEN] };
+    header.tag = header_tag(&keys.header, &header.authenticated_prefix());
+    let aad = header.to_bytes();
+    let payload = payload_bytes(contents);
+    let size = usize::try_from(chunk_size).map_err(|_| BundleError::InvalidChunkSize(chunk_size))?;
+    let mut out = aad.clone();
+    let mut chunks: Vec<&[u8]> = payload.chunks(size).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    let count = chunks.len();
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let nonce = chunk_nonce(i as u64, i + 1 == count);
+        out.extend_from_slice(&aead::seal_with_nonce(&keys.payload, &nonce, &aad, chunk));
+    }
+    Ok(out)
+}
+
+/// Decrypts and verifies a whole bundle: header tag, every chunk, the final flag, the payload's
+/// shape and every entry's ranges. Returns nothing unless all of it is sound.
+pub fn decrypt_bundle(bytes: &[u8], passphrase: &Passphrase) -> Result<BundleContents, BundleError> {
+    let header = BundleHeader::parse(bytes)?;
+    let keys = bundle_keys(passphrase, &header.kdf, &header.salt)?;
+    let expected = header_tag(&keys.header, &header.authenticated_prefix());
+    // Not secret-dependent timing that matters here (the tag is public in the file), but compare
+    // all bytes anyway.
+    if expected.iter().zip(header.tag.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+        return Err(BundleError::WrongPassphrase);
+    }
+    let payload = decrypt_chunks(&header, &keys.payload, bytes.get(HEADER_LEN..).unwrap_or_default())?;
+    parse_payload(&payload)
+}
+
+fn decrypt_chunks(header: &BundleHeader, key: &[u8; 32], body: &[u8]) -> Result<Zeroizing<Vec<u8>>, BundleError> {
+    let aad = header.to_bytes();
+    let sealed_size = usize::try_from(header.chunk_size).unwrap_or(usize::MAX).saturating_add(TAG_LEN);
+    let mut out = Zeroizing::new(Vec::with_capacity(body.len()));
+    if body.is_empty() {
+        return Err(BundleError::Truncated);
+    }
+    for (i, sealed) in body.chunks(sealed_size).enumerate() {
+        let index = i as u64;
+        let last = (i + 1).saturating_mul(sealed_size) >= body.len();
+        if sealed.len() < TAG_LEN {
+            return Err(BundleError::Truncated);
+        }
+        match aead::open_with_nonce(key, &chunk_nonce(index, last), &aad, sealed) {
+            Some(plain) => {
+                if last && plain.is_empty() && index > 0 {
+                    // A writer never ends with an empty chunk after a full one.
+                    return Err(BundleError::CorruptChunk { index });
+                }
+                out.extend_from_slice(&plain);
+            }
+            // The last chunk present opens as a non-final chunk: the real end was cut off.
+            None if last && aead::open_with_nonce(key, &chunk_nonce(index, false), &aad, sealed).is_some() => {
+                return Err(BundleError::Truncated);
+            }
+            None => return Err(BundleError::CorruptChunk { index }),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_payload(payload: &[u8]) -> Result<BundleContents, BundleError> {
+    let invalid = |line: u64, problem: String| BundleError::InvalidPayload { line, problem };
+    let mut lines = payload.split(|&b| b == b'\n');
+    let head_line = lines.next().unwrap_or_default();
+    let head_value: Value = serde_json::from_slice(head_line).map_err(|e| invalid(1, e.to_string()))?;
+    let format = head_value.get("sotto_bundle").and_then(Value::as_u64).ok_or_else(|| invalid(1, "missing sotto_bundle".into()))?;
+    if format != PAYLOAD_FORMAT {
+        return Err(BundleError::UnsupportedPayloadVersion { found: format, supported: PAYLOAD_FORMAT });
+    }
+    let head: PayloadHead = serde_json::from_value(head_value).map_err(|e| invalid(1, e.to_string()))?;
+    let mut entries = Vec::new();
+    let mut line_no = 1u64;
+    let mut ended = false;
+    for line in lines {
+        line_no += 1;
+        if ended {
+            return Err(invalid(line_no, "data after the end of the payload".into()));
+        }
+        if line.is_empty() {
+            // The payload ends with "\n", leaving one empty final piece.
+            ended = true;
+            continue;
+        }
+        let entry: Entry = serde_json::from_slice(line).map_err(|e| invalid(line_no, e.to_string()))?;
+        entry.validate().map_err(|e| invalid(line_no, e.to_string()))?;
+        entries.push(entry);
+    }
+    if !ended {
+        return Err(invalid(line_no, "the payload does not end with a newline".into()));
+    }
+    if entries.len() as u64 != head.entry_count {
+        return Err(invalid(1, format!("{} entries announced, {} present", head.entry_count, entries.len())));
+    }
+    Ok(BundleContents { vault_id: head.vault_id, exported_at: head.exported_at, entries, settings: head.settings })
+}
+
+/// A human-readable description of a bundle's header (no passphrase needed).
+pub fn inspect(bytes: &[u8]) -> Result<String, BundleError> {
+    let h = BundleHeader::parse(bytes)?;
+    let body = bytes.len().saturating_sub(HEADER_LEN);
+    let sealed = usize::try_from(h.chunk_size).unwrap_or(usize::MAX).saturating_add(TAG_LEN);
+    let chunks = body.div_ceil(sealed).max(1);
+    let plaintext = body.saturating_sub(chunks * TAG_LEN);
+    Ok(format!(
+        "Sotto backup (bundle format {version})\n\
+         key derivation: Argon2id v19, memory {m} KiB, {t} passes, {p} lanes\n\
+         salt: {salt}\n\
+         chunk size: {cs} bytes\n\
+         file size: {size} bytes, {chunks} chunk(s), about {plaintext} bytes of encrypted content\n\
+         (the passphrase is needed to check the file is authentic and to read it)\n",
+        version = h.version,
+        m = h.kdf.m_cost_kib,
+        t = h.kdf.t_cost,
+        p = h.kdf.p_cost,
+        salt = h.salt.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        cs = h.chunk_size,
+        size = bytes.len(),
+    ))
+}

@@ -62,6 +62,7 @@ macro_rules! secret_key {
             pub(crate) fn from_array(bytes: [u8; 32]) -> Self {
                 Self(bytes)
             }
+            #[allow(dead_code, reason = "not every key type is read as raw bytes")]
             pub(crate) fn bytes(&self) -> &[u8; 32] {
                 &self.0
             }

@@ -8,18 +8,32 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+mod activity;
 mod aead;
 pub mod bundle;
 pub mod calendar;
 pub mod entry;
 pub mod error;
 pub mod keys;
+pub mod lock;
 pub mod record;
 pub mod recovery;
+pub mod report;
+pub mod settings;
+pub mod store;
+pub mod vault;
 pub mod vocabulary;
 
 #[cfg(test)]
 mod kat;
 
-pub use bundle::BundleError;
-pub use error::VaultError;
+pub use bundle::{BundleContents, BundleError, BundleHeader, decrypt_bundle};
+pub use entry::{Entry, EntryId, MedicationTaken, Pattern, RegionPain, merge};
+pub use error::{RecordName, StoreError, ValidationError, VaultError};
+pub use keys::{KdfParams, Kek, Passphrase, derive_kek};
+pub use lock::{LockPolicy, SessionClock, must_lock};
+pub use recovery::RecoveryCode;
+pub use settings::Settings;
+pub use store::{KvStore, MemoryStore};
+pub use vault::{FailedAttempts, ImportReport, Listing, LockedInfo, UnlockedVault, Vault, VaultHeader, VaultStatus};
+pub use vocabulary::{Quality, Region};

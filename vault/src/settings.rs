@@ -1,0 +1,83 @@
+//! The encrypted settings record. Missing fields take their defaults; unknown fields written by a
+//! newer version are kept and written back.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+fn yes() -> bool {
+    true
+}
+fn five() -> u32 {
+    5
+}
+fn context_menu_label() -> String {
+    "Add a note".to_string()
+}
+
+/// User settings. Field names are the JSON keys (docs/format.md §4.5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Lock this many minutes after unlocking, whatever the activity (0: never by this rule).
+    #[serde(default = "five")]
+    pub auto_lock_minutes: u32,
+    /// Also lock after `idle_minutes` without interaction.
+    #[serde(default = "yes")]
+    pub lock_on_idle: bool,
+    #[serde(default = "five")]
+    pub idle_minutes: u32,
+    /// Strict mode: lock on every popup close and after one idle minute at most.
+    #[serde(default)]
+    pub strict_mode: bool,
+    /// Where the "vanish" shortcut sends the tab (empty: a new tab page).
+    #[serde(default)]
+    pub vanish_url: String,
+    #[serde(default = "yes")]
+    pub context_menu_enabled: bool,
+    /// The context-menu item's wording, editable so it need not mention pain.
+    #[serde(default = "context_menu_label")]
+    pub context_menu_label: String,
+    /// Neutral name and icon in the toolbar.
+    #[serde(default)]
+    pub discreet_mode: bool,
+    /// Optional features the user turned on, by key.
+    #[serde(default)]
+    pub used_extras: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        // Deserializing an empty object applies every serde default in one place.
+        serde_json::from_str("{}").unwrap_or_else(|_| Settings {
+            auto_lock_minutes: 5,
+            lock_on_idle: true,
+            idle_minutes: 5,
+            strict_mode: false,
+            vanish_url: String::new(),
+            context_menu_enabled: true,
+            context_menu_label: context_menu_label(),
+            discreet_mode: false,
+            used_extras: Vec::new(),
+            extra: Map::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_unknown_fields() {
+        let s = Settings::default();
+        assert_eq!(s.auto_lock_minutes, 5);
+        assert!(s.lock_on_idle);
+        assert!(!s.strict_mode);
+        let s: Settings = serde_json::from_str(r#"{"strict_mode":true,"theme":"dark"}"#).unwrap();
+        assert!(s.strict_mode);
+        assert_eq!(s.auto_lock_minutes, 5);
+        let back = serde_json::to_value(&s).unwrap();
+        assert_eq!(back["theme"], "dark");
+    }
+}

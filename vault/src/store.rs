@@ -1,0 +1,177 @@
+//! The key-value store the vault is laid out over: `chrome.storage.local` in the extension, a
+//! [`MemoryStore`] in native tests.
+//!
+//! `set_many` must be atomic: either every item is written or none is. `chrome.storage.local.set`
+//! with one object gives that guarantee, and the vault relies on it so that a segment and the
+//! manifest naming it can never disagree after a crash.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::error::StoreError;
+
+/// Asynchronous string-keyed byte store. Futures are not `Send`: Wasm is single-threaded, and the
+/// worker's store is a JS object.
+#[allow(async_fn_in_trait, reason = "single-threaded by design; no Send bound wanted")]
+pub trait KvStore {
+    /// Values of the keys that exist; absent keys are simply missing from the map.
+    async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError>;
+    /// Writes every item, or none of them.
+    async fn set_many(&self, items: Vec<(String, Vec<u8>)>) -> Result<(), StoreError>;
+    /// Removes the keys (absent keys are not an error).
+    async fn remove(&self, keys: &[String]) -> Result<(), StoreError>;
+    /// Every key in the store (the vault filters by its own prefixes).
+    async fn list_keys(&self) -> Result<Vec<String>, StoreError>;
+}
+
+impl<T: KvStore + ?Sized> KvStore for &T {
+    async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError> {
+        (**self).get_many(keys).await
+    }
+    async fn set_many(&self, items: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+        (**self).set_many(items).await
+    }
+    async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
+        (**self).remove(keys).await
+    }
+    async fn list_keys(&self) -> Result<Vec<String>, StoreError> {
+        (**self).list_keys().await
+    }
+}
+
+impl<T: KvStore + ?Sized> KvStore for Rc<T> {
+    async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError> {
+        (**self).get_many(keys).await
+    }
+    async fn set_many(&self, items: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+        (**self).set_many(items).await
+    }
+    async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
+        (**self).remove(keys).await
+    }
+    async fn list_keys(&self) -> Result<Vec<String>, StoreError> {
+        (**self).list_keys().await
+    }
+}
+
+/// Counters a test can read to prove what an operation touched.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Keys asked for by `get_many`.
+    pub keys_read: usize,
+    /// Items written by `set_many`.
+    pub items_written: usize,
+    /// Bytes written by `set_many`.
+    pub bytes_written: usize,
+    /// Calls to `set_many`.
+    pub write_calls: usize,
+}
+
+/// An in-memory store for tests, able to simulate the failures the browser can produce.
+#[derive(Default)]
+pub struct MemoryStore {
+    map: RefCell<BTreeMap<String, Vec<u8>>>,
+    fail_next_write: RefCell<Option<StoreError>>,
+    quota_bytes: Cell<Option<usize>>,
+    stats: Cell<StoreStats>,
+}
+
+impl MemoryStore {
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    /// The next `set_many` or `remove` fails with `error` and writes nothing.
+    pub fn fail_next_write(&self, error: StoreError) {
+        *self.fail_next_write.borrow_mut() = Some(error);
+    }
+
+    /// Writes that would make the total size of keys and values exceed `bytes` fail with
+    /// [`StoreError::QuotaExceeded`] (None: unlimited).
+    pub fn set_quota(&self, bytes: Option<usize>) {
+        self.quota_bytes.set(bytes);
+    }
+
+    pub fn stats(&self) -> StoreStats {
+        self.stats.get()
+    }
+
+    pub fn reset_stats(&self) {
+        self.stats.set(StoreStats::default());
+    }
+
+    /// Direct access for tests that tamper with stored values.
+    pub fn raw_get(&self, key: &str) -> Option<Vec<u8>> {
+        self.map.borrow().get(key).cloned()
+    }
+
+    /// Direct write for tests that tamper with stored values (bypasses faults and quota).
+    pub fn raw_set(&self, key: &str, value: Vec<u8>) {
+        self.map.borrow_mut().insert(key.to_string(), value);
+    }
+
+    /// A copy of everything, for snapshot-and-restore (rollback) tests.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.map.borrow().clone()
+    }
+
+    /// Total bytes of keys and values.
+    pub fn used_bytes(&self) -> usize {
+        self.map.borrow().iter().map(|(k, v)| k.len() + v.len()).sum()
+    }
+
+    fn take_fault(&self) -> Result<(), StoreError> {
+        match self.fail_next_write.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl KvStore for MemoryStore {
+    async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError> {
+        let mut stats = self.stats.get();
+        stats.keys_read += keys.len();
+        self.stats.set(stats);
+        let map = self.map.borrow();
+        Ok(keys.iter().filter_map(|k| map.get(k).map(|v| (k.clone(), v.clone()))).collect())
+    }
+
+    async fn set_many(&self, items: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+        self.take_fault()?;
+        let mut map = self.map.borrow_mut();
+        if let Some(quota) = self.quota_bytes.get() {
+            let mut after: usize = map.iter().map(|(k, v)| k.len() + v.len()).sum();
+            for (k, v) in &items {
+                after = after.saturating_sub(map.get(k).map_or(0, |old| k.len() + old.len()));
+                after = after.saturating_add(k.len() + v.len());
+            }
+            if after > quota {
+                return Err(StoreError::QuotaExceeded);
+            }
+        }
+        let mut stats = self.stats.get();
+        stats.write_calls += 1;
+        stats.items_written += items.len();
+        stats.bytes_written += items.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+        self.stats.set(stats);
+        for (k, v) in items {
+            map.insert(k, v);
+        }
+        Ok(())
+    }
+
+    async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
+        self.take_fault()?;
+        let mut map = self.map.borrow_mut();
+        for k in keys {
+            map.remove(k);
+        }
+        Ok(())
+    }
+
+    async fn list_keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.map.borrow().keys().cloned().collect())
+    }
+}

@@ -1,0 +1,982 @@
+//! The vault over a [`KvStore`]: header, manifest, weekly segments, settings (docs/format.md §3–4).
+//!
+//! Storage keys (all under the `v:` prefix so the extension can keep other keys beside them):
+//!
+//! | key                 | value                                   | read when            |
+//! |---------------------|-----------------------------------------|----------------------|
+//! | `v:h`               | header, plaintext, authenticated        | status, unlock       |
+//! | `v:m`               | manifest record (encrypted)             | unlock               |
+//! | `v:c`               | settings record (encrypted)             | on demand            |
+//! | `v:s:` + 32 hex     | one part of one ISO week's entries      | only for that week   |
+//! | `v:a:` + 32 hex     | one failed unlock attempt (HPKE-sealed) | after unlock         |
+//!
+//! Saving an entry rewrites its segment part (bounded to ~60 KiB of JSON) and the manifest, in one
+//! atomic `set_many`. Unlocking reads the header and the manifest only.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::activity;
+use crate::aead::{self, NONCE_LEN, TAG_LEN, put_lp};
+use crate::bundle::{self, BundleContents};
+use crate::calendar::IsoWeek;
+use crate::entry::{Entry, EntryId, merge};
+use crate::error::{Component, ParamsError, RecordName, VaultError};
+use crate::keys::{KdfParams, Kek, MasterKey, NamingKey, Passphrase, RecordKey, derive_kek, random_bytes, recovery_kek};
+use crate::record::{RecordKind, open_record, seal_record};
+use crate::recovery::RecoveryCode;
+use crate::settings::Settings;
+use crate::store::KvStore;
+
+pub const HEADER_KEY: &str = "v:h";
+pub const MANIFEST_KEY: &str = "v:m";
+pub const SETTINGS_KEY: &str = "v:c";
+pub const SEGMENT_PREFIX: &str = "v:s:";
+
+/// Magic bytes opening the vault header.
+pub const HEADER_MAGIC: &[u8; 8] = b"SOTTOVLT";
+/// The vault header format this build writes and reads.
+pub const HEADER_VERSION: u16 = 1;
+/// KDF algorithm byte for Argon2id version 0x13.
+pub const KDF_ARGON2ID: u8 = 1;
+/// Exact length of a version-1 header.
+pub const HEADER_LEN: usize = 239;
+/// The manifest's JSON `format` this build writes and reads.
+pub const MANIFEST_FORMAT: u32 = 1;
+/// A segment part stops taking new entries once its JSON exceeds this, so one save never
+/// rewrites more than about this much (plus one entry, plus the manifest).
+pub const PART_TARGET_BYTES: usize = 60 * 1024;
+
+const WRAP_LEN: usize = NONCE_LEN + 32 + TAG_LEN;
+
+/// The plaintext vault header (docs/format.md §3.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultHeader {
+    pub vault_id: [u8; 16],
+    pub kdf: KdfParams,
+    pub salt: [u8; 16],
+    pub recovery_salt: [u8; 32],
+    pub activity_public_key: [u8; 32],
+    passphrase_wrap: [u8; WRAP_LEN],
+    recovery_wrap: [u8; WRAP_LEN],
+}
+
+impl VaultHeader {
+    /// Encodes the 239-byte header.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN);
+        out.extend_from_slice(&self.kdf_prefix());
+        out.extend_from_slice(&self.recovery_salt);
+        out.extend_from_slice(&self.activity_public_key);
+        out.extend_from_slice(&self.passphrase_wrap);
+        out.extend_from_slice(&self.recovery_wrap);
+        out
+    }
+
+    /// Bytes 0..55: magic, version, vault id, KDF algorithm and parameters, salt.
+    fn kdf_prefix(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(55);
+        out.extend_from_slice(HEADER_MAGIC);
+        out.extend_from_slice(&HEADER_VERSION.to_be_bytes());
+        out.extend_from_slice(&self.vault_id);
+        out.push(KDF_ARGON2ID);
+        out.extend_from_slice(&self.kdf.m_cost_kib.to_be_bytes());
+        out.extend_from_slice(&self.kdf.t_cost.to_be_bytes());
+        out.extend_from_slice(&self.kdf.p_cost.to_be_bytes());
+        out.extend_from_slice(&self.salt);
+        out
+    }
+
+    fn passphrase_wrap_aad(&self) -> Vec<u8> {
+        let mut aad = Vec::new();
+        put_lp(&mut aad, b"sotto-wrap/passphrase");
+        aad.extend_from_slice(&self.kdf_prefix());
+        aad
+    }
+
+    fn recovery_wrap_aad(&self) -> Vec<u8> {
+        let mut aad = Vec::new();
+        put_lp(&mut aad, b"sotto-wrap/recovery");
+        aad.extend_from_slice(HEADER_MAGIC);
+        aad.extend_from_slice(&HEADER_VERSION.to_be_bytes());
+        aad.extend_from_slice(&self.vault_id);
+        aad.extend_from_slice(&self.recovery_salt);
+        aad
+    }
+
+    /// Parses a header. Never panics; checks magic, version, length and KDF parameters.
+    pub fn parse(bytes: &[u8]) -> Result<VaultHeader, VaultError> {
+        let record = RecordName::Header;
+        let mut r = Reader(bytes);
+        let magic = r.take::<8>().ok_or(VaultError::Truncated { record: record.clone() })?;
+        if &magic != HEADER_MAGIC {
+            return Err(VaultError::Corrupt { record });
+        }
+        let version = u16::from_be_bytes(r.take::<2>().ok_or(VaultError::Truncated { record: record.clone() })?);
+        if version != HEADER_VERSION {
+            return Err(VaultError::UnsupportedVersion {
+                what: Component::VaultHeader,
+                found: u32::from(version),
+                supported: u32::from(HEADER_VERSION),
+            });
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(VaultError::Truncated { record });
+        }
+        if bytes.len() > HEADER_LEN {
+            return Err(VaultError::Corrupt { record });
+        }
+        let truncated = || VaultError::Truncated { record: RecordName::Header };
+        let vault_id = r.take::<16>().ok_or_else(truncated)?;
+        let [algorithm] = r.take::<1>().ok_or_else(truncated)?;
+        if algorithm != KDF_ARGON2ID {
+            return Err(VaultError::InvalidParams(ParamsError::Algorithm(algorithm)));
+        }
+        let kdf = KdfParams {
+            m_cost_kib: r.u32().ok_or_else(truncated)?,
+            t_cost: r.u32().ok_or_else(truncated)?,
+            p_cost: r.u32().ok_or_else(truncated)?,
+        };
+        kdf.validate()?;
+        Ok(VaultHeader {
+            vault_id,
+            kdf,
+            salt: r.take().ok_or_else(truncated)?,
+            recovery_salt: r.take().ok_or_else(truncated)?,
+            activity_public_key: r.take().ok_or_else(truncated)?,
+            passphrase_wrap: r.take().ok_or_else(truncated)?,
+            recovery_wrap: r.take().ok_or_else(truncated)?,
+        })
+    }
+
+    fn unwrap_master(&self, kek: &Kek, wrap: &[u8; WRAP_LEN], aad: &[u8]) -> Option<MasterKey> {
+        let bytes = zeroize::Zeroizing::new(aead::open_random_nonce(kek.bytes(), aad, wrap)?);
+        let array: [u8; 32] = bytes.as_slice().try_into().ok()?;
+        Some(MasterKey::from_array(array))
+    }
+
+    fn wrap_master(kek: &Kek, master: &MasterKey, aad: &[u8]) -> Result<[u8; WRAP_LEN], VaultError> {
+        let sealed = aead::seal_random_nonce(kek.bytes(), aad, master.bytes())?;
+        sealed.as_slice().try_into().map_err(|_| VaultError::TooLarge)
+    }
+}
+
+/// A cursor over untrusted bytes that cannot read past the end.
+pub(crate) struct Reader<'a>(pub(crate) &'a [u8]);
+
+impl Reader<'_> {
+    pub(crate) fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        self.take::<4>().map(u32::from_be_bytes)
+    }
+}
+
+/// What is in a store before unlocking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VaultStatus {
+    NoVault,
+    Locked(LockedInfo),
+}
+
+/// What a locked vault reveals (all of it is in the plaintext header).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockedInfo {
+    pub vault_id: [u8; 16],
+    /// Argon2id parameters and salt: what [`derive_kek`] needs.
+    pub kdf: KdfParams,
+    pub salt: [u8; 16],
+}
+
+/// One segment as listed in the manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct SegmentRef {
+    week: String,
+    part: u16,
+    revision: u64,
+    /// Hex of the first 16 bytes of SHA-256 over the stored value.
+    digest: String,
+    /// Entries (tombstones included) in the part.
+    entries: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct RecordRef {
+    revision: u64,
+    digest: String,
+}
+
+/// The manifest's JSON (docs/format.md §4.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct ManifestDoc {
+    format: u32,
+    revision: u64,
+    segments: Vec<SegmentRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settings: Option<RecordRef>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+/// The manifest in memory.
+#[derive(Clone, Debug)]
+struct Manifest {
+    revision: u64,
+    segments: BTreeMap<(IsoWeek, u16), SegmentRef>,
+    settings: Option<RecordRef>,
+    extra: Map<String, Value>,
+}
+
+impl Manifest {
+    fn empty() -> Manifest {
+        Manifest { revision: 0, segments: BTreeMap::new(), settings: None, extra: Map::new() }
+    }
+
+    fn to_json(&self) -> Vec<u8> {
+        let doc = ManifestDoc {
+            format: MANIFEST_FORMAT,
+            revision: self.revision,
+            segments: self.segments.values().cloned().collect(),
+            settings: self.settings.clone(),
+            extra: self.extra.clone(),
+        };
+        serde_json::to_vec(&doc).unwrap_or_default()
+    }
+
+    fn from_json(bytes: &[u8]) -> Result<Manifest, VaultError> {
+        let corrupt = || VaultError::Corrupt { record: RecordName::Manifest };
+        let value: Value = serde_json::from_slice(bytes).map_err(|_| corrupt())?;
+        let format = value.get("format").and_then(Value::as_u64).ok_or_else(corrupt)?;
+        if format != u64::from(MANIFEST_FORMAT) {
+            return Err(VaultError::UnsupportedVersion {
+                what: Component::Record(RecordName::Manifest),
+                found: u32::try_from(format).unwrap_or(u32::MAX),
+                supported: MANIFEST_FORMAT,
+            });
+        }
+        let doc: ManifestDoc = serde_json::from_value(value).map_err(|_| corrupt())?;
+        let mut segments = BTreeMap::new();
+        for s in doc.segments {
+            let week = IsoWeek::parse(&s.week).ok_or_else(corrupt)?;
+            segments.insert((week, s.part), s);
+        }
+        Ok(Manifest { revision: doc.revision, segments, settings: doc.settings, extra: doc.extra })
+    }
+
+    fn parts_of(&self, week: IsoWeek) -> impl Iterator<Item = u16> + '_ {
+        self.segments.range((week, 0)..=(week, u16::MAX)).map(|((_, p), _)| *p)
+    }
+}
+
+/// A segment part's JSON (docs/format.md §4.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct SegmentDoc {
+    week: String,
+    part: u16,
+    revision: u64,
+    entries: Vec<Entry>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+fn digest_hex(value: &[u8]) -> String {
+    let d = Sha256::digest(value);
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Entries read for a listing, plus the segments that could not be read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Sorted by `occurred_at`, oldest first.
+    pub entries: Vec<Entry>,
+    /// One error per unreadable segment, each naming its week ("entries from 2–8 March 2026 …").
+    pub unreadable: Vec<VaultError>,
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Failed unlock attempts recorded while locked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FailedAttempts {
+    /// Attempt times, UTC ms, oldest first.
+    pub times: Vec<i64>,
+    /// Records that did not open (damaged, or planted by someone without the key).
+    pub unreadable: usize,
+}
+
+/// Entry points that work on a locked (or absent) vault.
+pub struct Vault;
+
+async fn read_header<S: KvStore>(store: &S) -> Result<VaultHeader, VaultError> {
+    let keys = [HEADER_KEY.to_string()];
+    let mut got = store.get_many(&keys).await?;
+    let bytes = got.remove(HEADER_KEY).ok_or(VaultError::NoVault)?;
+    VaultHeader::parse(&bytes)
+}
+
+impl Vault {
+    /// Whether a vault exists, and what unlocking it needs.
+    pub async fn status<S: KvStore>(store: &S) -> Result<VaultStatus, VaultError> {
+        match read_header(store).await {
+            Ok(h) => Ok(VaultStatus::Locked(LockedInfo { vault_id: h.vault_id, kdf: h.kdf, salt: h.salt })),
+            Err(VaultError::NoVault) => Ok(VaultStatus::NoVault),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a vault. Returns it unlocked, with the recovery code to show the user once.
+    pub async fn create<S: KvStore>(
+        store: S,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(UnlockedVault<S>, RecoveryCode), VaultError> {
+        params.validate()?;
+        match read_header(&store).await {
+            Err(VaultError::NoVault) => {}
+            Ok(_) | Err(_) => return Err(VaultError::AlreadyExists),
+        }
+        let vault_id = random_bytes::<16>()?;
+        let master = MasterKey::generate()?;
+        let code = RecoveryCode::generate()?;
+        let (_, activity_public_key) = activity::activity_keypair(&master, &vault_id);
+        let mut header = VaultHeader {
+            vault_id,
+            kdf: params,
+            salt: random_bytes()?,
+            recovery_salt: random_bytes()?,
+            activity_public_key,
+            passphrase_wrap: [0; WRAP_LEN],
+            recovery_wrap: [0; WRAP_LEN],
+        };
+        let kek = derive_kek(passphrase, &header.kdf, &header.salt)?;
+        header.passphrase_wrap = VaultHeader::wrap_master(&kek, &master, &header.passphrase_wrap_aad())?;
+        let rkek = recovery_kek(&code, &header.recovery_salt);
+        header.recovery_wrap = VaultHeader::wrap_master(&rkek, &master, &header.recovery_wrap_aad())?;
+
+        let mut vault = UnlockedVault::new(store, header, master, Manifest::empty());
+        let mut writes = vec![(HEADER_KEY.to_string(), vault.header.to_bytes())];
+        let mut manifest = vault.manifest.clone();
+        writes.push(vault.seal_settings(&Settings::default(), &mut manifest)?);
+        writes.push(vault.seal_manifest(&mut manifest)?);
+        vault.store.set_many(writes).await?;
+        vault.manifest = manifest;
+        Ok((vault, code))
+    }
+
+    /// Unlocks with the passphrase (runs Argon2id here; see [`Vault::unlock_with_kek`]).
+    pub async fn unlock_with_passphrase<S: KvStore>(store: S, passphrase: &Passphrase) -> Result<UnlockedVault<S>, VaultError> {
+        let header = read_header(&store).await?;
+        let kek = derive_kek(passphrase, &header.kdf, &header.salt)?;
+        Self::open(store, header, |h| h.unwrap_master(&kek, &h.passphrase_wrap, &h.passphrase_wrap_aad()), VaultError::WrongPassphrase)
+            .await
+    }
+
+    /// Unlocks with a KEK derived elsewhere by [`derive_kek`] from [`LockedInfo`]'s salt and params.
+    pub async fn unlock_with_kek<S: KvStore>(store: S, kek: &Kek) -> Result<UnlockedVault<S>, VaultError> {
+        let header = read_header(&store).await?;
+        Self::open(store, header, |h| h.unwrap_master(kek, &h.passphrase_wrap, &h.passphrase_wrap_aad()), VaultError::WrongPassphrase)
+            .await
+    }
+
+    /// Unlocks with the recovery code and sets a new passphrase (new salt, `params`). The recovery
+    /// code itself stays valid: offer [`UnlockedVault::rotate_recovery_code`] next, since a code
+    /// that has been typed in may have been seen.
+    pub async fn unlock_with_recovery_code<S: KvStore>(
+        store: S,
+        code: &str,
+        new_passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<UnlockedVault<S>, VaultError> {
+        params.validate()?;
+        let code = RecoveryCode::parse(code).map_err(VaultError::MalformedRecoveryCode)?;
+        let header = read_header(&store).await?;
+        let rkek = recovery_kek(&code, &header.recovery_salt);
+        let mut vault =
+            Self::open(store, header, |h| h.unwrap_master(&rkek, &h.recovery_wrap, &h.recovery_wrap_aad()), VaultError::WrongRecoveryCode)
+                .await?;
+        vault.change_passphrase(new_passphrase, params).await?;
+        Ok(vault)
+    }
+
+    async fn open<S: KvStore>(
+        store: S,
+        header: VaultHeader,
+        unwrap: impl FnOnce(&VaultHeader) -> Option<MasterKey>,
+        wrong: VaultError,
+    ) -> Result<UnlockedVault<S>, VaultError> {
+        let master = unwrap(&header).ok_or(wrong)?;
+        // The public key is not covered by the wraps' AAD; it is checked here instead, against
+        // the one only the master key can derive.
+        let (_, expected_pk) = activity::activity_keypair(&master, &header.vault_id);
+        if expected_pk != header.activity_public_key {
+            return Err(VaultError::Corrupt { record: RecordName::Header });
+        }
+        let mut vault = UnlockedVault::new(store, header, master, Manifest::empty());
+        let keys = [MANIFEST_KEY.to_string()];
+        let value = vault.store.get_many(&keys).await?.remove(MANIFEST_KEY);
+        let opened = match value {
+            None => Err(VaultError::Missing { record: RecordName::Manifest }),
+            Some(value) => open_record(&vault.record_key, &vault.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &value)
+                .map_err(|e| e.into_vault_error(RecordName::Manifest))
+                .and_then(|plain| Manifest::from_json(&plain)),
+        };
+        match opened {
+            Ok(m) => vault.manifest = m,
+            // A newer format is not damage: do not rebuild over it.
+            Err(e @ VaultError::UnsupportedVersion { .. }) => return Err(e),
+            Err(problem) => {
+                vault.rebuild_manifest().await?;
+                vault.problems.push(problem);
+            }
+        }
+        Ok(vault)
+    }
+
+    /// Records a failed unlock attempt while locked: sealed to the vault's public key, so only an
+    /// unlocked vault can read it. Returns false if the log is full and the attempt was dropped.
+    pub async fn record_failed_attempt<S: KvStore>(store: &S, at_ms: i64) -> Result<bool, VaultError> {
+        let header = read_header(store).await?;
+        let existing = store.list_keys().await?.iter().filter(|k| k.starts_with(activity::ACTIVITY_PREFIX)).count();
+        if existing >= activity::MAX_RECORDED_ATTEMPTS {
+            return Ok(false);
+        }
+        let key = format!("{}{}", activity::ACTIVITY_PREFIX, hex16(&random_bytes::<16>()?));
+        let value = activity::seal_attempt(&header.activity_public_key, &header.vault_id, &key, at_ms)?;
+        store.set_many(vec![(key, value)]).await?;
+        Ok(true)
+    }
+}
+
+fn hex16(bytes: &[u8; 16]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An unlocked vault. Holds the keys; [`UnlockedVault::lock`] (or dropping it) zeroizes them.
+pub struct UnlockedVault<S: KvStore> {
+    store: S,
+    header: VaultHeader,
+    master: MasterKey,
+    record_key: RecordKey,
+    naming_key: NamingKey,
+    manifest: Manifest,
+    problems: Vec<VaultError>,
+}
+
+/// A segment part read into memory.
+struct LoadedPart {
+    doc: SegmentDoc,
+    dirty: bool,
+}
+
+impl<S: KvStore> UnlockedVault<S> {
+    fn new(store: S, header: VaultHeader, master: MasterKey, manifest: Manifest) -> Self {
+        let record_key = master.record_key(&header.vault_id);
+        let naming_key = master.naming_key(&header.vault_id);
+        UnlockedVault { store, header, master, record_key, naming_key, manifest, problems: Vec::new() }
+    }
+
+    /// Locks: consumes the vault; every key is zeroized as it drops.
+    pub fn lock(self) {}
+
+    /// The vault id (also in the plaintext header).
+    pub fn vault_id(&self) -> [u8; 16] {
+        self.header.vault_id
+    }
+
+    /// Problems found while unlocking (e.g. a damaged manifest that was rebuilt from the segments).
+    pub fn problems(&self) -> &[VaultError] {
+        &self.problems
+    }
+
+    /// Number of entries, tombstones included, as counted by the manifest.
+    pub fn stored_entry_count(&self) -> u64 {
+        self.manifest.segments.values().map(|s| u64::from(s.entries)).sum()
+    }
+
+    fn segment_key(&self, week: IsoWeek, part: u16) -> String {
+        let label = format!("segment:{week}:{part}");
+        format!("{SEGMENT_PREFIX}{}", hex16(&self.naming_key.opaque_id(label.as_bytes())))
+    }
+
+    fn seal_manifest(&self, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
+        manifest.revision = manifest.revision.saturating_add(1);
+        let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &manifest.to_json())?;
+        Ok((MANIFEST_KEY.to_string(), value))
+    }
+
+    fn seal_settings(&self, settings: &Settings, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
+        let revision = manifest.settings.as_ref().map_or(0, |s| s.revision).saturating_add(1);
+        let mut doc = serde_json::to_value(settings).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut doc {
+            map.insert("_revision".into(), Value::from(revision));
+        }
+        let plain = serde_json::to_vec(&doc).unwrap_or_default();
+        let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &plain)?;
+        manifest.settings = Some(RecordRef { revision, digest: digest_hex(&value) });
+        Ok((SETTINGS_KEY.to_string(), value))
+    }
+
+    fn seal_part(&self, doc: &mut SegmentDoc, week: IsoWeek, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
+        let key = self.segment_key(week, doc.part);
+        doc.revision = manifest.segments.get(&(week, doc.part)).map_or(0, |s| s.revision).saturating_add(1);
+        let plain = zeroize::Zeroizing::new(serde_json::to_vec(&doc).unwrap_or_default());
+        let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, &key, &plain)?;
+        manifest.segments.insert(
+            (week, doc.part),
+            SegmentRef {
+                week: week.to_string(),
+                part: doc.part,
+                revision: doc.revision,
+                digest: digest_hex(&value),
+                entries: u32::try_from(doc.entries.len()).unwrap_or(u32::MAX),
+            },
+        );
+        Ok((key, value))
+    }
+
+    /// Opens a stored part and checks it against the manifest.
+    fn open_part(&self, week: IsoWeek, part: u16, value: Option<&Vec<u8>>) -> Result<SegmentDoc, VaultError> {
+        let record = RecordName::Segment { week, part };
+        let listed = self.manifest.segments.get(&(week, part));
+        let value = value.ok_or_else(|| VaultError::Missing { record: record.clone() })?;
+        let key = self.segment_key(week, part);
+        let plain = open_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, &key, value)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| e.into_vault_error(record.clone()))?;
+        let doc: SegmentDoc = serde_json::from_slice(&plain).map_err(|_| VaultError::Corrupt { record: record.clone() })?;
+        if doc.week != week.to_string() || doc.part != part {
+            return Err(VaultError::Corrupt { record });
+        }
+        if let Some(listed) = listed {
+            if listed.revision != doc.revision || listed.digest != digest_hex(value) {
+                return Err(VaultError::RolledBack { record });
+            }
+        }
+        Ok(doc)
+    }
+
+    /// Reads the listed parts in one `get_many`. Unreadable ones come back as errors.
+    async fn load_parts(&self, wanted: &[(IsoWeek, u16)]) -> Result<Vec<((IsoWeek, u16), Result<SegmentDoc, VaultError>)>, VaultError> {
+        let keys: Vec<String> = wanted.iter().map(|(w, p)| self.segment_key(*w, *p)).collect();
+        let values = self.store.get_many(&keys).await?;
+        Ok(wanted
+            .iter()
+            .zip(&keys)
+            .map(|(&(w, p), k)| ((w, p), self.open_part(w, p, values.get(k))))
+            .collect())
+    }
+
+    async fn listing_for(&self, wanted: &[(IsoWeek, u16)], include_deleted: bool) -> Result<Listing, VaultError> {
+        let mut by_id: BTreeMap<EntryId, Entry> = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        for (_, loaded) in self.load_parts(wanted).await? {
+            match loaded {
+                // An id can appear in two parts after a restore into a damaged week; merge them.
+                Ok(doc) => {
+                    for e in doc.entries {
+                        let merged = match by_id.get(&e.id) {
+                            Some(prev) => merge(prev, &e),
+                            None => e,
+                        };
+                        by_id.insert(merged.id, merged);
+                    }
+                }
+                Err(err) => unreadable.push(err),
+            }
+        }
+        let mut entries: Vec<Entry> = by_id.into_values().filter(|e| include_deleted || !e.deleted).collect();
+        entries.sort_by_key(|e| (e.occurred_at, e.id));
+        Ok(Listing { entries, unreadable })
+    }
+
+    /// Entries that happened in `[from_ms, to_ms]` (UTC ms). Reads only the weeks concerned.
+    pub async fn list_range(&self, from_ms: i64, to_ms: i64) -> Result<Listing, VaultError> {
+        // Local weeks can begin up to 14 hours either side of the UTC instant.
+        let first = IsoWeek::of_instant(from_ms, -crate::entry::MAX_OFFSET_MINUTES);
+        let last = IsoWeek::of_instant(to_ms, crate::entry::MAX_OFFSET_MINUTES);
+        let wanted: Vec<_> = self.manifest.segments.keys().filter(|(w, _)| *w >= first && *w <= last).copied().collect();
+        let mut listing = self.listing_for(&wanted, false).await?;
+        listing.entries.retain(|e| e.occurred_at >= from_ms && e.occurred_at <= to_ms);
+        Ok(listing)
+    }
+
+    /// The `limit` most recent entries, newest first. Reads weeks from the newest back until it
+    /// has enough.
+    pub async fn list_recent(&self, limit: usize) -> Result<Listing, VaultError> {
+        let weeks: Vec<IsoWeek> = self.manifest.segments.keys().map(|(w, _)| *w).collect::<BTreeSet<_>>().into_iter().rev().collect();
+        let mut out = Listing::default();
+        let mut taken = 0;
+        // Take one week beyond the point where the limit is reached: offsets can shift an
+        // entry's local week away from its UTC order by a day.
+        let mut extra_week = false;
+        for week in weeks {
+            let wanted: Vec<_> = self.manifest.parts_of(week).map(|p| (week, p)).collect();
+            let listing = self.listing_for(&wanted, false).await?;
+            taken += listing.entries.len();
+            out.entries.extend(listing.entries);
+            out.unreadable.extend(listing.unreadable);
+            if extra_week {
+                break;
+            }
+            extra_week = taken >= limit;
+        }
+        out.entries.sort_by_key(|e| core::cmp::Reverse((e.occurred_at, e.id)));
+        out.entries.truncate(limit);
+        Ok(out)
+    }
+
+    /// Every entry, tombstones included if asked (reads every segment: export and search only).
+    pub async fn all_entries(&self, include_deleted: bool) -> Result<Listing, VaultError> {
+        let wanted: Vec<_> = self.manifest.segments.keys().copied().collect();
+        self.listing_for(&wanted, include_deleted).await
+    }
+
+    /// Finds an entry by id by reading every segment. Prefer the listing that showed the entry.
+    pub async fn find_entry(&self, id: &EntryId) -> Result<Option<Entry>, VaultError> {
+        Ok(self.all_entries(true).await?.entries.into_iter().find(|e| e.id == *id))
+    }
+
+    /// Saves a new entry (revision 1). Rewrites one segment part and the manifest, atomically.
+    pub async fn save_entry(&mut self, entry: Entry) -> Result<Entry, VaultError> {
+        let entry = Entry { revision: 1, deleted: false, ..entry };
+        entry.validate()?;
+        let mut parts = BTreeMap::new();
+        self.place(&mut parts, entry.clone()).await?;
+        self.commit(parts, Vec::new()).await?;
+        Ok(entry)
+    }
+
+    /// Replaces `previous` (as last read) with `edited`: same id, next revision. Fails with
+    /// [`VaultError::Conflict`] if the stored copy is no longer `previous`'s revision.
+    pub async fn update_entry(&mut self, previous: &Entry, edited: Entry) -> Result<Entry, VaultError> {
+        if edited.id != previous.id {
+            return Err(VaultError::EntryNotFound);
+        }
+        let mut parts = BTreeMap::new();
+        let (at, stored) = self.locate(&mut parts, previous).await?;
+        if stored.deleted {
+            return Err(VaultError::EntryNotFound);
+        }
+        let edited = Entry { revision: stored.revision.saturating_add(1), deleted: false, ..edited };
+        edited.validate()?;
+        self.replace(&mut parts, at, edited.clone()).await?;
+        self.commit(parts, Vec::new()).await?;
+        Ok(edited)
+    }
+
+    /// Deletes `previous`: its content is replaced by a tombstone that merges can never undo.
+    pub async fn delete_entry(&mut self, previous: &Entry) -> Result<(), VaultError> {
+        let mut parts = BTreeMap::new();
+        let (at, stored) = self.locate(&mut parts, previous).await?;
+        if stored.deleted {
+            return Ok(());
+        }
+        let tombstone = stored.to_tombstone();
+        self.replace(&mut parts, at, tombstone).await?;
+        self.commit(parts, Vec::new()).await
+    }
+
+    /// Loads `week`'s parts into `parts` (if not already), returning errors for unreadable ones.
+    async fn load_week(&self, parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, week: IsoWeek) -> Result<(), VaultError> {
+        let wanted: Vec<_> = self.manifest.parts_of(week).map(|p| (week, p)).filter(|k| !parts.contains_key(k)).collect();
+        for (k, loaded) in self.load_parts(&wanted).await? {
+            parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+        }
+        Ok(())
+    }
+
+    /// Finds the stored copy of `previous` in its week and checks its revision.
+    async fn locate(
+        &self,
+        parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>,
+        previous: &Entry,
+    ) -> Result<((IsoWeek, u16), Entry), VaultError> {
+        let week = IsoWeek::of_instant(previous.occurred_at, previous.utc_offset_minutes);
+        self.load_week(parts, week).await?;
+        let mut found: Option<((IsoWeek, u16), Entry)> = None;
+        for (k, part) in parts.range((week, 0)..=(week, u16::MAX)) {
+            if let Some(e) = part.as_ref().and_then(|p| p.doc.entries.iter().find(|e| e.id == previous.id)) {
+                if found.as_ref().is_none_or(|(_, f)| merge(f, e) == *e) {
+                    found = Some((*k, e.clone()));
+                }
+            }
+        }
+        let (at, stored) = found.ok_or(VaultError::EntryNotFound)?;
+        if stored.revision != previous.revision {
+            return Err(VaultError::Conflict { stored_revision: stored.revision });
+        }
+        Ok((at, stored))
+    }
+
+    /// Puts `entry` in place of the copy at `at`, moving it to another week if its time moved.
+    async fn replace(
+        &self,
+        parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>,
+        at: (IsoWeek, u16),
+        entry: Entry,
+    ) -> Result<(), VaultError> {
+        let new_week = IsoWeek::of_instant(entry.occurred_at, entry.utc_offset_minutes);
+        if let Some(Some(part)) = parts.get_mut(&at) {
+            if new_week == at.0 {
+                if let Some(slot) = part.doc.entries.iter_mut().find(|e| e.id == entry.id) {
+                    *slot = entry;
+                    part.dirty = true;
+                    return Ok(());
+                }
+            }
+            part.doc.entries.retain(|e| e.id != entry.id);
+            part.dirty = true;
+        }
+        self.place(parts, entry).await
+    }
+
+    /// Adds `entry` to its week: the last part if it has room, else a new part.
+    async fn place(&self, parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, entry: Entry) -> Result<(), VaultError> {
+        let week = IsoWeek::of_instant(entry.occurred_at, entry.utc_offset_minutes);
+        let last_listed = self.manifest.parts_of(week).last();
+        let last_loaded = parts.range((week, 0)..=(week, u16::MAX)).next_back().map(|(k, _)| k.1);
+        let last = last_listed.max(last_loaded);
+        if let Some(last) = last {
+            if !parts.contains_key(&(week, last)) {
+                for (k, loaded) in self.load_parts(&[(week, last)]).await? {
+                    parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+                }
+            }
+            if let Some(Some(part)) = parts.get_mut(&(week, last)) {
+                let size = serde_json::to_vec(&part.doc.entries).map_or(usize::MAX, |v| v.len());
+                if part.doc.entries.is_empty() || size < PART_TARGET_BYTES {
+                    part.doc.entries.push(entry);
+                    part.dirty = true;
+                    return Ok(());
+                }
+            }
+        }
+        // No part yet, the last one is full, or it cannot be read (never overwrite a damaged part).
+        let part = last.map_or(0, |p| p.saturating_add(1));
+        let doc = SegmentDoc { week: week.to_string(), part, revision: 0, entries: vec![entry], extra: Map::new() };
+        parts.insert((week, part), Some(LoadedPart { doc, dirty: true }));
+        Ok(())
+    }
+
+    /// Writes every dirty part, any extra items, and the manifest in one atomic `set_many`.
+    async fn commit(&mut self, parts: BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, mut writes: Vec<(String, Vec<u8>)>) -> Result<(), VaultError> {
+        let mut manifest = self.manifest.clone();
+        for ((week, _), part) in parts {
+            if let Some(mut part) = part.filter(|p| p.dirty) {
+                writes.push(self.seal_part(&mut part.doc, week, &mut manifest)?);
+            }
+        }
+        writes.push(self.seal_manifest(&mut manifest)?);
+        self.store.set_many(writes).await?;
+        // Only now: a failed write leaves the in-memory manifest matching storage.
+        self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Reads the settings record (defaults for anything missing).
+    pub async fn settings(&self) -> Result<Settings, VaultError> {
+        let record = RecordName::Settings;
+        let keys = [SETTINGS_KEY.to_string()];
+        let Some(value) = self.store.get_many(&keys).await?.remove(SETTINGS_KEY) else {
+            return if self.manifest.settings.is_some() { Err(VaultError::Missing { record }) } else { Ok(Settings::default()) };
+        };
+        let plain = open_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &value)
+            .map_err(|e| e.into_vault_error(record.clone()))?;
+        let mut doc: Map<String, Value> = serde_json::from_slice(&plain).map_err(|_| VaultError::Corrupt { record: record.clone() })?;
+        let revision = doc.remove("_revision").and_then(|v| v.as_u64());
+        if let Some(listed) = &self.manifest.settings {
+            if Some(listed.revision) != revision || listed.digest != digest_hex(&value) {
+                return Err(VaultError::RolledBack { record });
+            }
+        }
+        serde_json::from_value(Value::Object(doc)).map_err(|_| VaultError::Corrupt { record })
+    }
+
+    /// Replaces the settings record.
+    pub async fn set_settings(&mut self, settings: &Settings) -> Result<(), VaultError> {
+        let mut manifest = self.manifest.clone();
+        let item = self.seal_settings(settings, &mut manifest)?;
+        let item2 = self.seal_manifest(&mut manifest)?;
+        self.store.set_many(vec![item, item2]).await?;
+        self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Sets a new passphrase (or the same one with stronger `params`): new salt, new KEK, the
+    /// master key rewrapped. No entry is re-encrypted.
+    pub async fn change_passphrase(&mut self, new_passphrase: &Passphrase, params: KdfParams) -> Result<(), VaultError> {
+        params.validate()?;
+        let mut header = self.header.clone();
+        header.kdf = params;
+        header.salt = random_bytes()?;
+        let kek = derive_kek(new_passphrase, &header.kdf, &header.salt)?;
+        header.passphrase_wrap = VaultHeader::wrap_master(&kek, &self.master, &header.passphrase_wrap_aad())?;
+        self.store.set_many(vec![(HEADER_KEY.to_string(), header.to_bytes())]).await?;
+        self.header = header;
+        Ok(())
+    }
+
+    /// Replaces the recovery code; the old one stops working. Returns the new code to show once.
+    pub async fn rotate_recovery_code(&mut self) -> Result<RecoveryCode, VaultError> {
+        let code = RecoveryCode::generate()?;
+        let mut header = self.header.clone();
+        header.recovery_salt = random_bytes()?;
+        let rkek = recovery_kek(&code, &header.recovery_salt);
+        header.recovery_wrap = VaultHeader::wrap_master(&rkek, &self.master, &header.recovery_wrap_aad())?;
+        self.store.set_many(vec![(HEADER_KEY.to_string(), header.to_bytes())]).await?;
+        self.header = header;
+        Ok(code)
+    }
+
+    /// Rebuilds a damaged manifest from the segments themselves. Rollback protection for this
+    /// one rebuild rests on the segments' own revisions; the damage is reported in `problems`.
+    async fn rebuild_manifest(&mut self) -> Result<(), VaultError> {
+        let keys: Vec<String> = self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(SEGMENT_PREFIX)).collect();
+        let values = self.store.get_many(&keys).await?;
+        let mut manifest = Manifest::empty();
+        for (key, value) in &values {
+            let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, key, value) else {
+                continue;
+            };
+            let Ok(doc) = serde_json::from_slice::<SegmentDoc>(&plain) else { continue };
+            let Some(week) = IsoWeek::parse(&doc.week) else { continue };
+            if self.segment_key(week, doc.part) != *key {
+                continue;
+            }
+            manifest.segments.insert(
+                (week, doc.part),
+                SegmentRef {
+                    week: doc.week.clone(),
+                    part: doc.part,
+                    revision: doc.revision,
+                    digest: digest_hex(value),
+                    entries: u32::try_from(doc.entries.len()).unwrap_or(u32::MAX),
+                },
+            );
+        }
+        let settings_keys = [SETTINGS_KEY.to_string()];
+        if let Some(value) = self.store.get_many(&settings_keys).await?.remove(SETTINGS_KEY) {
+            if let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &value) {
+                let revision = serde_json::from_slice::<Value>(&plain).ok().and_then(|v| v.get("_revision")?.as_u64());
+                manifest.settings = revision.map(|revision| RecordRef { revision, digest: digest_hex(&value) });
+            }
+        }
+        // Keep the revision counter moving forward past anything the old manifest may have had.
+        manifest.revision = manifest.segments.values().map(|s| s.revision).max().unwrap_or(0).saturating_add(1_000_000);
+        let item = self.seal_manifest(&mut manifest)?;
+        self.store.set_many(vec![item]).await?;
+        self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Decrypts, returns and clears the failed unlock attempts recorded while locked.
+    pub async fn take_failed_attempts(&mut self) -> Result<FailedAttempts, VaultError> {
+        let keys: Vec<String> =
+            self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(activity::ACTIVITY_PREFIX)).collect();
+        if keys.is_empty() {
+            return Ok(FailedAttempts::default());
+        }
+        let values = self.store.get_many(&keys).await?;
+        let (secret, _) = activity::activity_keypair(&self.master, &self.header.vault_id);
+        let mut out = FailedAttempts::default();
+        for (key, value) in &values {
+            match activity::open_attempt(&secret, &self.header.vault_id, key, value) {
+                Some(t) => out.times.push(t),
+                None => out.unreadable += 1,
+            }
+        }
+        out.times.sort_unstable();
+        self.store.remove(&keys).await?;
+        Ok(out)
+    }
+
+    /// Exports every entry (tombstones included, so deletions travel) and the settings as a
+    /// bundle encrypted under `passphrase` (docs/format.md §8).
+    pub async fn export_bundle(&self, passphrase: &Passphrase, params: KdfParams, now_ms: i64) -> Result<Vec<u8>, VaultError> {
+        let listing = self.all_entries(true).await?;
+        if let Some(first) = listing.unreadable.into_iter().next() {
+            // An export that silently missed a week would be a backup the user cannot trust.
+            return Err(first);
+        }
+        let settings = self.settings().await.ok();
+        let contents = BundleContents {
+            vault_id: hex16(&self.header.vault_id),
+            exported_at: now_ms,
+            entries: listing.entries,
+            settings,
+        };
+        Ok(bundle::encrypt_bundle(&contents, passphrase, params, bundle::DEFAULT_CHUNK_SIZE)?)
+    }
+
+    /// Imports a bundle: decrypts and verifies all of it before touching the vault, then merges by
+    /// entry id (new added, newer revisions win, tombstones respected, nothing removed). Importing
+    /// the same bundle twice changes nothing. The bundle's settings are not applied.
+    pub async fn import_bundle(&mut self, bytes: &[u8], passphrase: &Passphrase) -> Result<ImportReport, VaultError> {
+        let contents = bundle::decrypt_bundle(bytes, passphrase)?;
+        self.import_entries(contents.entries).await
+    }
+
+    /// Merges already-verified entries into the vault (the second half of [`Self::import_bundle`]).
+    pub async fn import_entries(&mut self, incoming: Vec<Entry>) -> Result<ImportReport, VaultError> {
+        for e in &incoming {
+            e.validate()?;
+        }
+        let mut parts: BTreeMap<(IsoWeek, u16), Option<LoadedPart>> = BTreeMap::new();
+        let all: Vec<_> = self.manifest.segments.keys().copied().collect();
+        for (k, loaded) in self.load_parts(&all).await? {
+            parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+        }
+        let mut where_is: BTreeMap<EntryId, ((IsoWeek, u16), Entry)> = BTreeMap::new();
+        for (k, part) in &parts {
+            for e in part.iter().flat_map(|p| &p.doc.entries) {
+                let keep = where_is.get(&e.id).is_none_or(|(_, prev)| merge(prev, e) == *e);
+                if keep {
+                    where_is.insert(e.id, (*k, e.clone()));
+                }
+            }
+        }
+        // The same id twice inside one bundle: merge those first, so each id is applied once.
+        let mut deduplicated: BTreeMap<EntryId, Entry> = BTreeMap::new();
+        for e in incoming {
+            let merged = match deduplicated.get(&e.id) {
+                Some(prev) => merge(prev, &e),
+                None => e,
+            };
+            deduplicated.insert(merged.id, merged);
+        }
+        let mut report = ImportReport::default();
+        for e in deduplicated.into_values() {
+            match where_is.get(&e.id) {
+                None => {
+                    self.place(&mut parts, e).await?;
+                    report.added += 1;
+                }
+                Some((at, existing)) => {
+                    let merged = merge(existing, &e);
+                    if merged == *existing {
+                        report.unchanged += 1;
+                    } else {
+                        self.replace(&mut parts, *at, merged).await?;
+                        report.updated += 1;
+                    }
+                }
+            }
+        }
+        if report.added + report.updated > 0 {
+            self.commit(parts, Vec::new()).await?;
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,417 @@
+//! The vault over a MemoryStore: lifecycle, layout guarantees, damage and rollback reporting.
+
+mod common;
+
+use common::{FAST, at, block_on, entry};
+use sotto_vault::{
+    Entry, KdfParams, MemoryStore, Passphrase, RecordName, Settings, StoreError, Vault, VaultError, VaultStatus,
+    calendar::IsoWeek, derive_kek,
+};
+
+fn pass() -> Passphrase {
+    Passphrase::new("a long and memorable passphrase")
+}
+
+fn segment_keys(store: &MemoryStore) -> Vec<String> {
+    store.snapshot().keys().filter(|k| k.starts_with("v:s:")).cloned().collect()
+}
+
+#[test]
+fn create_unlock_and_wrong_passphrase() {
+    block_on(async {
+        let store = MemoryStore::new();
+        assert_eq!(Vault::status(&store).await.unwrap(), VaultStatus::NoVault);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::NoVault));
+        let (mut v, code) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let e = v.save_entry(entry(1, at(2026, 3, 4, 9, 0), 6)).await.unwrap();
+        v.lock();
+        assert_eq!(Vault::create(&store, &pass(), FAST).await.err(), Some(VaultError::AlreadyExists));
+
+        let VaultStatus::Locked(info) = Vault::status(&store).await.unwrap() else { panic!("locked") };
+        assert_eq!(info.kdf, FAST);
+        assert_eq!(
+            Vault::unlock_with_passphrase(&store, &Passphrase::new("wrong")).await.err(),
+            Some(VaultError::WrongPassphrase)
+        );
+        // The KEK can be derived separately (throwaway Wasm instance) and handed over.
+        let kek = derive_kek(&pass(), &info.kdf, &info.salt).unwrap();
+        let v = Vault::unlock_with_kek(&store, &kek).await.unwrap();
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert_eq!(listing.entries, vec![e]);
+        assert!(v.problems().is_empty());
+
+        // Recovery code: wrong, malformed, then right (and it resets the passphrase).
+        let wrong = "0000-0000-0000-0000-0000-0000-0000-0000";
+        assert_eq!(
+            Vault::unlock_with_recovery_code(&store, wrong, &pass(), FAST).await.err(),
+            Some(VaultError::WrongRecoveryCode)
+        );
+        assert!(matches!(
+            Vault::unlock_with_recovery_code(&store, "abc", &pass(), FAST).await.err(),
+            Some(VaultError::MalformedRecoveryCode(_))
+        ));
+        let typed = code.reveal().to_lowercase().replace('-', " ");
+        let new = Passphrase::new("new passphrase");
+        let v = Vault::unlock_with_recovery_code(&store, &typed, &new, FAST).await.unwrap();
+        assert_eq!(v.list_recent(10).await.unwrap().entries.len(), 1);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::WrongPassphrase));
+        assert!(Vault::unlock_with_passphrase(&store, &new).await.is_ok());
+    });
+}
+
+#[test]
+fn keys_never_debug_print_bytes() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (_v, code) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        assert_eq!(format!("{code:?}"), "RecoveryCode(<redacted>)");
+        assert_eq!(format!("{:?}", pass()), "Passphrase(<redacted>)");
+        let kek = derive_kek(&pass(), &FAST, &[0; 16]).unwrap();
+        assert_eq!(format!("{kek:?}"), "Kek(<redacted>)");
+    });
+}
+
+#[test]
+fn passphrase_change_and_recovery_rotation_rewrap_only() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, old_code) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 1, 5, 8, 0), 3)).await.unwrap();
+        let segments_before: Vec<_> = segment_keys(&store).iter().map(|k| store.raw_get(k)).collect();
+        let stronger = KdfParams { m_cost_kib: 128, t_cost: 2, p_cost: 1 };
+        v.change_passphrase(&Passphrase::new("second"), stronger).await.unwrap();
+        let new_code = v.rotate_recovery_code().await.unwrap();
+        assert_ne!(new_code, old_code);
+        let segments_after: Vec<_> = segment_keys(&store).iter().map(|k| store.raw_get(k)).collect();
+        assert_eq!(segments_before, segments_after, "entries are never re-encrypted for a rewrap");
+        v.lock();
+        let VaultStatus::Locked(info) = Vault::status(&store).await.unwrap() else { panic!() };
+        assert_eq!(info.kdf, stronger);
+        assert!(Vault::unlock_with_passphrase(&store, &Passphrase::new("second")).await.is_ok());
+        assert_eq!(
+            Vault::unlock_with_recovery_code(&store, &old_code.reveal(), &pass(), FAST).await.err(),
+            Some(VaultError::WrongRecoveryCode)
+        );
+        assert!(Vault::unlock_with_recovery_code(&store, &new_code.reveal(), &pass(), FAST).await.is_ok());
+    });
+}
+
+#[test]
+fn edits_keep_id_bump_revision_and_delete_leaves_tombstone() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let saved = v.save_entry(entry(7, at(2026, 3, 4, 9, 0), 6)).await.unwrap();
+        assert_eq!(saved.revision, 1);
+        let mut edit = saved.clone();
+        edit.intensity = 8;
+        edit.note = "worse after the drive".into();
+        let updated = v.update_entry(&saved, edit).await.unwrap();
+        assert_eq!((updated.id, updated.revision), (saved.id, 2));
+        // A stale copy cannot overwrite the newer one.
+        assert_eq!(
+            v.update_entry(&saved, saved.clone()).await.err(),
+            Some(VaultError::Conflict { stored_revision: 2 })
+        );
+        // Moving the entry to another week moves it between segments.
+        let mut moved = updated.clone();
+        moved.occurred_at = at(2026, 2, 10, 9, 0);
+        let moved = v.update_entry(&updated, moved).await.unwrap();
+        assert!(v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap().entries.is_empty());
+        assert_eq!(v.list_range(at(2026, 2, 1, 0, 0), at(2026, 2, 28, 0, 0)).await.unwrap().entries, vec![moved.clone()]);
+        v.delete_entry(&moved).await.unwrap();
+        assert!(v.list_recent(10).await.unwrap().entries.is_empty());
+        let all = v.all_entries(true).await.unwrap().entries;
+        assert_eq!(all.len(), 1);
+        assert!(all[0].deleted && all[0].note.is_empty() && all[0].revision == 4);
+        assert_eq!(v.update_entry(&moved, moved.clone()).await.err(), Some(VaultError::Conflict { stored_revision: 4 }));
+        // Invalid entries are refused and nothing is written.
+        let before = store.snapshot();
+        let bad = Entry { intensity: 11, ..entry(8, at(2026, 3, 4, 9, 0), 0) };
+        assert!(matches!(v.save_entry(bad).await, Err(VaultError::InvalidEntry(_))));
+        assert_eq!(store.snapshot(), before);
+    });
+}
+
+#[test]
+fn unlock_reads_header_and_manifest_only_and_save_cost_is_bounded() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        // 2,000 entries over ~40 weeks.
+        let entries: Vec<_> = (0..2000).map(|n| entry(n, at(2025, 1, 1, 0, 0) + n as i64 * 3 * 3_600_000, (n % 11) as u8)).collect();
+        v.import_entries(entries).await.unwrap();
+        v.lock();
+        store.reset_stats();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(store.stats().keys_read, 2, "header and manifest only");
+        let mut v = v;
+        store.reset_stats();
+        v.save_entry(entry(99_999, at(2025, 3, 3, 12, 0), 4)).await.unwrap();
+        let s = store.stats();
+        assert_eq!((s.write_calls, s.items_written), (1, 2), "one atomic write: segment part + manifest");
+        assert!(s.keys_read <= 1, "reads only the week's last part");
+        assert!(s.bytes_written < 128 * 1024, "bounded write: {} bytes", s.bytes_written);
+        // A range reads only the weeks it covers.
+        store.reset_stats();
+        let l = v.list_range(at(2025, 3, 3, 0, 0), at(2025, 3, 9, 23, 59)).await.unwrap();
+        assert!(!l.entries.is_empty());
+        assert!(store.stats().keys_read <= 6, "read {} keys", store.stats().keys_read);
+    });
+}
+
+#[test]
+fn storage_keys_and_sizes_reveal_no_timestamps_or_counts() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 4, 9, 0), 6)).await.unwrap();
+        let one = store.snapshot();
+        v.save_entry(entry(2, at(2026, 3, 5, 9, 0), 6)).await.unwrap();
+        let two = store.snapshot();
+        assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>(), "same week, same keys");
+        for (k, value) in &two {
+            if k.starts_with("v:s:") {
+                assert_eq!(k.len(), 4 + 32);
+                assert!(!k.contains("2026"));
+                assert_eq!(value.len(), one[k].len(), "padding hides the second entry");
+            }
+        }
+    });
+}
+
+#[test]
+fn damaged_segment_costs_only_its_week() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let before: std::collections::BTreeSet<_> = segment_keys(&store).into_iter().collect();
+        v.save_entry(entry(2, at(2026, 3, 10, 9, 0), 5)).await.unwrap();
+        let march_10_key = segment_keys(&store).into_iter().find(|k| !before.contains(k)).unwrap();
+        let march_3_key = before.into_iter().next().unwrap();
+        // Flip one byte of the 2–8 March segment.
+        let mut value = store.raw_get(&march_3_key).unwrap();
+        value[40] ^= 0x01;
+        store.raw_set(&march_3_key, value);
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert_eq!(listing.entries.len(), 1, "the other week still loads");
+        let week = IsoWeek { year: 2026, week: 10 };
+        assert_eq!(listing.unreadable, vec![VaultError::Corrupt { record: RecordName::Segment { week, part: 0 } }]);
+        assert_eq!(
+            listing.unreadable[0].to_string(),
+            "entries from 2–8 March 2026 could not be read: the stored data is damaged or was altered; the rest of the journal is unaffected"
+        );
+        // A value copied to another key fails too.
+        store.raw_set(&march_3_key, store.raw_get(&march_10_key).unwrap());
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert!(matches!(listing.unreadable[..], [VaultError::Corrupt { .. }]));
+        // Truncated and removed values are reported as such.
+        store.raw_set(&march_3_key, vec![1, 2, 3]);
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert!(matches!(listing.unreadable[..], [VaultError::Truncated { .. }]));
+        store.raw_set(&march_3_key, vec![9; 100]);
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert!(matches!(listing.unreadable[..], [VaultError::UnsupportedVersion { .. }]));
+        // Saving into the damaged week never overwrites the damaged part.
+        v.save_entry(entry(3, at(2026, 3, 4, 9, 0), 2)).await.unwrap();
+        assert_eq!(store.raw_get(&march_3_key).unwrap(), vec![9; 100]);
+        let listing = v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap();
+        assert_eq!(listing.entries.len(), 2);
+    });
+}
+
+#[test]
+fn single_segment_rollback_is_detected() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let e = v.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let key = segment_keys(&store).pop().unwrap();
+        let old = store.raw_get(&key).unwrap();
+        let mut edit = e.clone();
+        edit.intensity = 2;
+        v.update_entry(&e, edit).await.unwrap();
+        store.raw_set(&key, old);
+        v.lock();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        let listing = v.list_recent(5).await.unwrap();
+        assert!(listing.entries.is_empty());
+        assert!(matches!(&listing.unreadable[..], [VaultError::RolledBack { record: RecordName::Segment { .. } }]));
+    });
+}
+
+#[test]
+fn quota_and_write_failures_save_nothing() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let before = store.snapshot();
+        store.set_quota(Some(store.used_bytes() + 100));
+        let err = v.save_entry(entry(2, at(2026, 5, 3, 9, 0), 6)).await.unwrap_err();
+        assert_eq!(err, VaultError::Storage(StoreError::QuotaExceeded));
+        assert!(err.to_string().contains("full, so nothing was saved"));
+        assert_eq!(store.snapshot(), before);
+        store.set_quota(None);
+        store.fail_next_write(StoreError::Other("disk on fire".into()));
+        assert!(v.save_entry(entry(2, at(2026, 5, 3, 9, 0), 6)).await.is_err());
+        assert_eq!(store.snapshot(), before);
+        // The vault stays consistent: the next save works and everything reads back.
+        v.save_entry(entry(2, at(2026, 5, 3, 9, 0), 6)).await.unwrap();
+        v.lock();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        let listing = v.list_recent(10).await.unwrap();
+        assert_eq!((listing.entries.len(), listing.unreadable.len()), (2, 0));
+    });
+}
+
+#[test]
+fn damaged_manifest_is_rebuilt_from_segments() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        for n in 0..20 {
+            v.save_entry(entry(n, at(2026, 1, 1, 9, 0) + n as i64 * 86_400_000, 3)).await.unwrap();
+        }
+        v.lock();
+        let mut m = store.raw_get("v:m").unwrap();
+        m[30] ^= 0xff;
+        store.raw_set("v:m", m);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::Corrupt { record: RecordName::Manifest }]);
+        assert_eq!(v.list_recent(100).await.unwrap().entries.len(), 20);
+        v.lock();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert!(v.problems().is_empty(), "the rebuilt manifest was saved");
+    });
+}
+
+#[test]
+fn tampered_header_is_reported() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.lock();
+        let good = store.raw_get("v:h").unwrap();
+        let mut h = good.clone();
+        h[100] ^= 1; // activity public key
+        store.raw_set("v:h", h);
+        assert_eq!(
+            Vault::unlock_with_passphrase(&store, &pass()).await.err(),
+            Some(VaultError::Corrupt { record: RecordName::Header })
+        );
+        let mut h = good.clone();
+        h[8..10].copy_from_slice(&2u16.to_be_bytes());
+        store.raw_set("v:h", h);
+        assert!(matches!(Vault::status(&store).await, Err(VaultError::UnsupportedVersion { found: 2, .. })));
+        store.raw_set("v:h", good[..100].to_vec());
+        assert_eq!(Vault::status(&store).await.err(), Some(VaultError::Truncated { record: RecordName::Header }));
+        let mut h = good.clone();
+        h[30] ^= 1; // m_cost: changes the KEK and the wrap's AAD
+        store.raw_set("v:h", h);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::WrongPassphrase));
+    });
+}
+
+#[test]
+fn settings_round_trip_and_keep_unknown_fields() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        assert_eq!(v.settings().await.unwrap(), Settings::default());
+        let mut s = Settings::default();
+        s.strict_mode = true;
+        s.auto_lock_minutes = 0;
+        s.extra.insert("from_the_future".into(), serde_json::json!([1, 2]));
+        v.set_settings(&s).await.unwrap();
+        v.lock();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.settings().await.unwrap(), s);
+    });
+}
+
+#[test]
+fn failed_attempts_are_sealed_while_locked() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.lock();
+        assert!(Vault::record_failed_attempt(&store, 1_700_000_000_000).await.unwrap());
+        assert!(Vault::record_failed_attempt(&store, 1_600_000_000_000).await.unwrap());
+        // Nothing readable in storage.
+        for (k, value) in store.snapshot() {
+            if k.starts_with("v:a:") {
+                assert!(!String::from_utf8_lossy(&value).contains("1700000000000"));
+            }
+        }
+        // Someone without the key plants a fake record: it does not open.
+        store.raw_set("v:a:00000000000000000000000000000000", vec![1; 80]);
+        let mut v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        let attempts = v.take_failed_attempts().await.unwrap();
+        assert_eq!(attempts.times, vec![1_600_000_000_000, 1_700_000_000_000]);
+        assert_eq!(attempts.unreadable, 1);
+        assert_eq!(v.take_failed_attempts().await.unwrap(), Default::default(), "cleared");
+    });
+}
+
+#[test]
+fn export_import_merge_rules() {
+    block_on(async {
+        let a_store = MemoryStore::new();
+        let (mut a, _) = Vault::create(&a_store, &pass(), FAST).await.unwrap();
+        let e1 = a.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let e2 = a.save_entry(entry(2, at(2026, 3, 4, 9, 0), 4)).await.unwrap();
+        let e3 = a.save_entry(entry(3, at(2026, 4, 4, 9, 0), 1)).await.unwrap();
+        let export_pass = Passphrase::new("export");
+        let bundle = a.export_bundle(&export_pass, FAST, 1).await.unwrap();
+
+        let b_store = MemoryStore::new();
+        let (mut b, _) = Vault::create(&b_store, &pass(), FAST).await.unwrap();
+        let local_only = b.save_entry(entry(9, at(2026, 3, 3, 10, 0), 2)).await.unwrap();
+        let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
+        assert_eq!((r.added, r.updated, r.unchanged), (3, 0, 0));
+        let snapshot = b_store.snapshot();
+        let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
+        assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 3));
+        assert_eq!(b_store.snapshot(), snapshot, "importing twice changes nothing");
+
+        // A edits e1, deletes e2; B edits e3 further. Import A into B again.
+        let mut e1b = e1.clone();
+        e1b.intensity = 9;
+        a.update_entry(&e1, e1b).await.unwrap();
+        a.delete_entry(&e2).await.unwrap();
+        let mut e3b = e3.clone();
+        e3b.note = "B's edit".into();
+        let e3b = b.update_entry(&e3, e3b).await.unwrap();
+        let mut e3c = e3b.clone();
+        e3c.note = "B's second edit".into();
+        let e3c = b.update_entry(&e3b, e3c).await.unwrap();
+        let bundle2 = a.export_bundle(&export_pass, FAST, 2).await.unwrap();
+        let r = b.import_bundle(&bundle2, &export_pass).await.unwrap();
+        assert_eq!((r.added, r.updated, r.unchanged), (0, 2, 1));
+        let all = b.all_entries(true).await.unwrap().entries;
+        let find = |id| all.iter().find(|e| e.id == id).unwrap().clone();
+        assert_eq!(find(e1.id).intensity, 9);
+        assert!(find(e2.id).deleted);
+        assert_eq!(find(e3.id), e3c, "the newer local revision wins");
+        assert_eq!(find(local_only.id), local_only, "nothing is deleted that the bundle lacks");
+
+        // Importing an older bundle never resurrects the deleted entry.
+        let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
+        assert_eq!(r.updated, 0);
+        assert!(b.all_entries(true).await.unwrap().entries.iter().any(|e| e.id == e2.id && e.deleted));
+
+        // Wrong passphrase or damage: nothing touched.
+        let before = b_store.snapshot();
+        assert_eq!(
+            b.import_bundle(&bundle, &Passphrase::new("nope")).await.err(),
+            Some(VaultError::Bundle(sotto_vault::BundleError::WrongPassphrase))
+        );
+        let mut damaged = bundle2.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        assert!(b.import_bundle(&damaged, &export_pass).await.is_err());
+        assert_eq!(b_store.snapshot(), before);
+    });
+}
