@@ -6,6 +6,7 @@
 //! Key material never appears in any variant: pages ask, the worker answers with results.
 
 use serde::{Deserialize, Serialize};
+pub use sotto_vault::{Entry, EntryId, Settings};
 
 /// Bumped whenever a request or response changes shape incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -27,13 +28,75 @@ impl<T> Envelope<T> {
 }
 
 /// A page's question to the worker.
+///
+/// Passphrases and recovery codes travel page → worker only when the user typed them; no
+/// response ever carries key material (the recovery code is shown to the user once, at creation
+/// and rotation, because that is its whole purpose).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
     /// Liveness check: the worker echoes `nonce` back.
     Ping { nonce: String },
-    /// Is there a vault, and is it unlocked?
+    /// Is there a vault, and is it unlocked? Answered with [`Response::Status`].
     Status,
+    /// First run: create the vault. Answered with [`Response::Created`].
+    CreateVault { passphrase: String },
+    /// Answered with [`Response::Unlocked`], or `Error { code: WrongPassphrase }`.
+    Unlock { passphrase: String },
+    /// Forgotten passphrase: the recovery code unlocks and sets a new passphrase.
+    /// Answered with [`Response::Unlocked`], or `Error { code: WrongRecoveryCode }`.
+    ResetPassphrase { recovery_code: String, new_passphrase: String },
+    /// Lock now. Answered with `Status { state: Locked }`.
+    Lock,
+    /// Saves a new entry (`revision == 0`; the page generated its id) or an edit of an existing one
+    /// (`revision` = the revision the page read; a newer stored one is a `Conflict`).
+    /// Answered with [`Response::EntrySaved`] carrying the stored entry.
+    SaveEntry { entry: Entry },
+    /// Deletes (leaves a tombstone). `revision` is the one the page read. Answered with `Done`.
+    DeleteEntry { id: EntryId, revision: u64 },
+    /// Answered with [`Response::Entries`].
+    ListEntries { query: EntryQuery },
+    /// The popup's unsaved form, kept in the worker's memory only, only while unlocked.
+    /// Answered with `Done` (or `Locked`).
+    SetDraft { draft: serde_json::Value },
+    /// Answered with [`Response::Draft`].
+    GetDraft,
+    /// Answered with [`Response::Settings`].
+    GetSettings,
+    /// Replaces the settings; they take effect at once. Answered with [`Response::Settings`].
+    SetSettings { settings: Settings },
+    /// Answered with `Done`, or `Error { code: WrongPassphrase }` if `current` is wrong.
+    ChangePassphrase { current: String, new_passphrase: String },
+    /// Answered with [`Response::RecoveryCode`] (the new one; the old one stops working).
+    RotateRecoveryCode { passphrase: String },
+    /// Lock, discard drafts, close every Sotto page, move the active tab to the neutral page.
+    /// Answered with `Done` (the asking page is about to be closed anyway).
+    Vanish,
+}
+
+/// Which entries a page wants. Every field narrows; the empty query is "everything, newest first".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EntryQuery {
+    /// Only entries that occurred at or after this instant (UTC unix milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_ms: Option<i64>,
+    /// Only entries that occurred before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_ms: Option<i64>,
+    /// At most this many, newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Only entries naming this region (its stable key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Only entries with this quality (its stable key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Case-insensitive text to find in notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// Whether a vault exists and whether the worker holds its key right now.
@@ -58,8 +121,26 @@ pub enum Response {
         /// The extension version the worker runs (from the manifest).
         worker_version: String,
     },
-    /// Answer to [`Request::Status`].
+    /// Answer to [`Request::Status`] and [`Request::Lock`].
     Status { state: VaultState },
+    /// The vault exists and is unlocked; show this code once, the user must keep it.
+    Created { recovery_code: String },
+    /// Unlocked. `failed_attempts` are the times (UTC unix ms) of wrong passphrases typed since
+    /// the last successful unlock, for the "2 failed unlock attempts since…" notice.
+    Unlocked { failed_attempts: Vec<i64> },
+    /// Answer to [`Request::SaveEntry`]: the entry as stored (its new revision).
+    EntrySaved { entry: Entry },
+    /// Answer to [`Request::ListEntries`]. `unreadable` names what could not be read, in words
+    /// for the user ("entries from 3–9 March 2026 could not be read"); everything else is here.
+    Entries { entries: Vec<Entry>, unreadable: Vec<String> },
+    /// Answer to [`Request::GetDraft`].
+    Draft { draft: Option<serde_json::Value> },
+    /// Answer to [`Request::GetSettings`] and [`Request::SetSettings`].
+    Settings { settings: Settings },
+    /// Answer to [`Request::RotateRecoveryCode`].
+    RecoveryCode { recovery_code: String },
+    /// The request succeeded and has nothing to report.
+    Done,
     /// The request needs an unlocked vault; the page should show its lock screen.
     Locked,
     /// The request failed; `message` is written for the user.
@@ -76,6 +157,20 @@ pub enum ErrorCode {
     VersionMismatch,
     /// The sender is not one of this extension's own pages.
     Forbidden,
+    /// `CreateVault` when a vault already exists.
+    VaultExists,
+    /// A request that needs a vault when there is none.
+    NoVault,
+    WrongPassphrase,
+    WrongRecoveryCode,
+    /// The entry or settings failed validation (the message says which field).
+    Invalid,
+    /// The entry changed since the page read it (edited elsewhere).
+    Conflict,
+    /// Browser storage is full: nothing was saved.
+    StorageFull,
+    /// Stored data could not be read (damaged or tampered); the message says which.
+    Corrupt,
     /// Anything else; the message says what.
     Internal,
 }
