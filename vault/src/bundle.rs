@@ -89,7 +89,7 @@ impl fmt::Display for BundleError {
             ),
             BundleError::CorruptChunk { index } => write!(
                 f,
-                "part {} of this backup file is damaged or out of order; nothing was imported",
+                "part {} of this backup file is damaged, incomplete or out of order; nothing was imported",
                 index + 1
             ),
             BundleError::InvalidPayload { line, problem } => {
