@@ -48,12 +48,16 @@ pub enum Request {
     ResetPassphrase { recovery_code: String, new_passphrase: String },
     /// Lock now. Answered with `Status { state: Locked }`.
     Lock,
-    /// Saves a new entry (`revision == 0`; the page generated its id) or an edit of an existing one
-    /// (`revision` = the revision the page read; a newer stored one is a `Conflict`).
-    /// Answered with [`Response::EntrySaved`] carrying the stored entry.
+    /// Saves a new entry (the page generated its id with `EntryId::generate()`; the vault sets
+    /// revision 1). Answered with [`Response::EntrySaved`] carrying the stored entry.
     SaveEntry { entry: Entry },
-    /// Deletes (leaves a tombstone). `revision` is the one the page read. Answered with `Done`.
-    DeleteEntry { id: EntryId, revision: u64 },
+    /// Replaces `previous` (the entry exactly as the page last received it: its time says where
+    /// it is stored) with `edited` (same id). If it changed since (saved from another window),
+    /// the answer is `Error { code: Conflict }`. Answered with [`Response::EntrySaved`].
+    UpdateEntry { previous: Entry, edited: Entry },
+    /// Deletes `entry` (as the page last received it), leaving a tombstone so that no merge
+    /// brings it back. Also the popup's "Undo" of a save. Answered with `Done`.
+    DeleteEntry { entry: Entry },
     /// Answered with [`Response::Entries`].
     ListEntries { query: EntryQuery },
     /// The popup's unsaved form, kept in the worker's memory only, only while unlocked.
