@@ -2,10 +2,13 @@
 //! synchronously at top level and forwards each event here once the Wasm module is ready.
 
 use sotto_glue::chrome;
-use sotto_glue::protocol::{check_version, Envelope, ErrorCode, Request, Response, VaultState};
+use sotto_glue::protocol::{Envelope, ErrorCode, Request, Response, check_version};
 use wasm_bindgen::prelude::*;
 
+mod errors;
+mod handlers;
 mod sender;
+mod session;
 
 /// Handles one `chrome.runtime.onMessage` event; the loader passes the result to `sendResponse`.
 #[wasm_bindgen]
@@ -30,11 +33,7 @@ async fn answer(message: JsValue) -> Response {
     if let Err(refusal) = check_version(&envelope) {
         return refusal;
     }
-    match envelope.body {
-        Request::Ping { nonce } => Response::Pong { nonce, worker_version: chrome::manifest_version() },
-        // The vault arrives with the vault-core and worker issues; until then there is none.
-        Request::Status => Response::Status { state: VaultState::NoVault },
-    }
+    handlers::answer(envelope.body).await
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {

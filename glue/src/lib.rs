@@ -5,7 +5,9 @@
 //! - [`chrome`]: typed bindings to the few `chrome.*` APIs Sotto uses. They compile on every
 //!   target (so the workspace tests natively) but only work inside the extension.
 //! - [`client`]: how a page asks the worker something.
+//! - [`storage`]: `chrome.storage` as the vault's key-value store (used by the worker only).
 
 pub mod chrome;
 pub mod client;
 pub mod protocol;
+pub mod storage;

@@ -103,6 +103,26 @@ pub struct EntryQuery {
     pub text: Option<String>,
 }
 
+impl EntryQuery {
+    /// Just "the newest N": answerable from the newest weeks alone.
+    pub fn is_only_a_limit(&self) -> bool {
+        self.from_ms.is_none() && self.to_ms.is_none() && !self.has_filters()
+    }
+
+    fn has_filters(&self) -> bool {
+        self.region.is_some() || self.quality.is_some() || self.tag.is_some() || self.text.is_some()
+    }
+
+    /// Whether `entry` passes the region, quality, tag and text filters (not the time range).
+    pub fn matches(&self, entry: &Entry) -> bool {
+        let region = self.region.as_deref().is_none_or(|key| entry.regions.iter().any(|r| r.region.key() == key));
+        let quality = self.quality.as_deref().is_none_or(|key| entry.qualities.iter().any(|q| q.key() == key));
+        let tag = self.tag.as_deref().is_none_or(|tag| entry.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)));
+        let text = self.text.as_deref().is_none_or(|text| entry.note.to_lowercase().contains(&text.to_lowercase()));
+        region && quality && tag && text
+    }
+}
+
 /// Whether a vault exists and whether the worker holds its key right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

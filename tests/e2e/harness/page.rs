@@ -155,6 +155,14 @@ impl Page {
             .expect("keyUp");
     }
 
+    /// Sends one protocol request (`{"type": …}`) to the worker from this extension page, exactly
+    /// as the pages do, and returns the response body.
+    pub fn ask_worker(&self, body: Value) -> Value {
+        let envelope = json!({"v": 1, "body": body});
+        let answer = self.eval(&format!("chrome.runtime.sendMessage({envelope})"));
+        answer["body"].clone()
+    }
+
     /// Saves a PNG screenshot of the page.
     pub fn screenshot(&self, path: &std::path::Path) {
         let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true})).expect("screenshot");

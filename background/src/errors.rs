@@ -1,0 +1,56 @@
+//! Vault errors in the protocol's terms: a code pages can act on, and a sentence for the user.
+
+use sotto_glue::protocol::{ErrorCode, Response};
+use sotto_vault::{StoreError, VaultError};
+
+/// The user-facing sentence for a vault error (the vault writes them lower-case, mid-sentence).
+pub fn sentence(error: &VaultError) -> String {
+    let text = error.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
+}
+
+pub fn to_response(error: &VaultError) -> Response {
+    let code = match error {
+        VaultError::NoVault => ErrorCode::NoVault,
+        VaultError::AlreadyExists => ErrorCode::VaultExists,
+        VaultError::WrongPassphrase => ErrorCode::WrongPassphrase,
+        VaultError::WrongRecoveryCode | VaultError::MalformedRecoveryCode(_) => ErrorCode::WrongRecoveryCode,
+        VaultError::Corrupt { .. }
+        | VaultError::RolledBack { .. }
+        | VaultError::Missing { .. }
+        | VaultError::Truncated { .. }
+        | VaultError::UnsupportedVersion { .. } => ErrorCode::Corrupt,
+        VaultError::InvalidParams(_) | VaultError::InvalidEntry(_) | VaultError::EntryNotFound | VaultError::Bundle(_) => {
+            ErrorCode::Invalid
+        }
+        VaultError::Conflict { .. } => ErrorCode::Conflict,
+        VaultError::Storage(StoreError::QuotaExceeded) => ErrorCode::StorageFull,
+        VaultError::Storage(_) | VaultError::Randomness | VaultError::TooLarge => ErrorCode::Internal,
+    };
+    Response::Error { code, message: sentence(error) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_become_sentences_with_their_own_codes() {
+        match to_response(&VaultError::WrongPassphrase) {
+            Response::Error { code: ErrorCode::WrongPassphrase, message } => {
+                assert!(message.starts_with("That passphrase does not unlock"), "{message}");
+                assert!(message.ends_with('.'));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            to_response(&VaultError::Storage(StoreError::QuotaExceeded)),
+            Response::Error { code: ErrorCode::StorageFull, .. }
+        ));
+        assert!(matches!(to_response(&VaultError::Conflict { stored_revision: 3 }), Response::Error { code: ErrorCode::Conflict, .. }));
+    }
+}
