@@ -1,1 +1,88 @@
-fn main() {}
+//! Criterion benchmarks: unlock (Argon2id at the default parameters + unwrap), save with 10 vs
+//! 100,000 entries, and export / import of 100,000 entries. Native only.
+//!
+//! `CARGO_TARGET_DIR=… cargo bench -p sotto-vault` (sample sizes are kept small on purpose).
+
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use sotto_vault::{Entry, EntryId, KdfParams, MemoryStore, Passphrase, UnlockedVault, Vault};
+
+const FAST: KdfParams = KdfParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 };
+const DAY_MS: i64 = 86_400_000;
+const START_MS: i64 = 1_600_000_000_000;
+
+fn entry(n: u64, spacing_ms: i64) -> Entry {
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(&n.to_be_bytes());
+    id[8] = 0xbe;
+    let mut e = Entry::new(EntryId::from_bytes(id), START_MS + n as i64 * spacing_ms, 60, (n % 11) as u8);
+    e.note = "Ached after the commute; better after a walk and some heat.".to_string();
+    e.mood = Some((n % 7) as u8);
+    e
+}
+
+/// A vault with `n` entries, about 5 a day (so 100,000 entries span ~55 years of weeks).
+fn vault_with(store: &MemoryStore, n: u64) -> UnlockedVault<&MemoryStore> {
+    pollster::block_on(async {
+        let (mut v, _) = Vault::create(store, &Passphrase::new("bench"), FAST).await.unwrap();
+        v.import_entries((0..n).map(|i| entry(i, DAY_MS / 5)).collect()).await.unwrap();
+        v
+    })
+}
+
+fn unlock(c: &mut Criterion) {
+    let store = MemoryStore::new();
+    pollster::block_on(Vault::create(&store, &Passphrase::new("bench"), KdfParams::DEFAULT)).unwrap();
+    let mut g = c.benchmark_group("unlock");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.bench_function("argon2id_64MiB_t3_p1_plus_unwrap", |b| {
+        b.iter(|| pollster::block_on(Vault::unlock_with_passphrase(&store, &Passphrase::new("bench"))).unwrap())
+    });
+    g.finish();
+}
+
+fn save(c: &mut Criterion) {
+    let mut g = c.benchmark_group("save_entry");
+    g.sample_size(30).measurement_time(Duration::from_secs(4));
+    for n in [10u64, 100_000] {
+        let store = MemoryStore::new();
+        let mut v = vault_with(&store, n);
+        let mut next = 10_000_000u64;
+        g.bench_function(format!("with_{n}_entries"), |b| {
+            b.iter(|| {
+                next += 1;
+                // Always into the latest week, like a real diary.
+                let e = Entry::new(entry(next, 0).id, START_MS + n as i64 * DAY_MS / 5, 60, 4);
+                pollster::block_on(v.save_entry(e)).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn export_import(c: &mut Criterion) {
+    let store = MemoryStore::new();
+    let v = vault_with(&store, 100_000);
+    let pass = Passphrase::new("export");
+    let bundle = pollster::block_on(v.export_bundle(&pass, FAST, 0)).unwrap();
+    println!("bundle of 100,000 entries: {} bytes", bundle.len());
+    let mut g = c.benchmark_group("bundle_100k");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("export", |b| b.iter(|| pollster::block_on(v.export_bundle(&pass, FAST, 0)).unwrap()));
+    g.bench_function("import_into_empty_vault", |b| {
+        b.iter_with_setup(
+            MemoryStore::new,
+            |fresh| {
+                pollster::block_on(async {
+                    let (mut w, _) = Vault::create(&fresh, &Passphrase::new("b"), FAST).await.unwrap();
+                    assert_eq!(w.import_bundle(&bundle, &pass).await.unwrap().added, 100_000);
+                })
+            },
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, unlock, save, export_import);
+criterion_main!(benches);

@@ -383,3 +383,13 @@ pub fn inspect(bytes: &[u8]) -> Result<String, BundleError> {
         size = bytes.len(),
     ))
 }
+
+#[doc(hidden)]
+pub fn fuzz_decrypt_chunks(header: &BundleHeader, body: &[u8]) -> Result<usize, BundleError> {
+    decrypt_chunks(header, &[0x42; 32], body).map(|p| p.len())
+}
+
+#[doc(hidden)]
+pub fn fuzz_parse_payload(payload: &[u8]) -> Result<usize, BundleError> {
+    parse_payload(payload).map(|c| c.entries.len())
+}

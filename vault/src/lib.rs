@@ -13,6 +13,8 @@ mod aead;
 pub mod bundle;
 pub mod calendar;
 pub mod entry;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod error;
 pub mod keys;
 pub mod lock;

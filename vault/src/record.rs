@@ -189,6 +189,26 @@ mod tests {
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::UnsupportedVersion(2)));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn any_flipped_byte_or_truncation_is_refused(payload in proptest::collection::vec(0u8..=255, 0..2000), index in 0usize..5000, bit in 0u8..8, cut in 0usize..5000) {
+            let id = [3u8; 16];
+            let v = seal_record(&key(), &id, RecordKind::Segment, "s:1", &payload).unwrap();
+            let index = index % v.len();
+            let mut bad = v.clone();
+            bad[index] ^= 1 << bit;
+            let expected = if index == 0 { RecordError::UnsupportedVersion(bad[0]) } else { RecordError::Corrupt };
+            proptest::prop_assert_eq!(open_record(&key(), &id, RecordKind::Segment, "s:1", &bad), Err(expected));
+            let cut = cut % v.len();
+            let got = open_record(&key(), &id, RecordKind::Segment, "s:1", &v[..cut]);
+            proptest::prop_assert!(got == Err(RecordError::Truncated) || got == Err(RecordError::Corrupt));
+            if cut < 1 + NONCE_LEN + TAG_LEN + 4 {
+                proptest::prop_assert_eq!(got, Err(RecordError::Truncated));
+            }
+        }
+    }
+
     #[test]
     fn unpad_rejects_nonzero_padding_and_bad_length() {
         assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 0]), Some(vec![9]));

@@ -980,3 +980,13 @@ impl<S: KvStore> UnlockedVault<S> {
         Ok(report)
     }
 }
+
+/// Decodes `data` as each JSON record payload (for the fuzz targets).
+#[doc(hidden)]
+pub fn fuzz_decode_payloads(data: &[u8]) {
+    if let Ok(m) = Manifest::from_json(data) {
+        let _ = Manifest::from_json(&m.to_json());
+    }
+    let _ = serde_json::from_slice::<SegmentDoc>(data);
+    let _ = serde_json::from_slice::<Settings>(data);
+}
