@@ -32,17 +32,14 @@ fn main() {
         return;
     }
     println!("cargo:rerun-if-env-changed=SOTTO_SKIP_WASM");
-    if env::var_os("SOTTO_SKIP_WASM").is_some() {
-        return;
-    }
-    if let Err(message) = build_extension() {
+    if let Err(message) = build_extension(env::var_os("SOTTO_SKIP_WASM").is_none()) {
         // One clear line; cargo prints it under "failed to run custom build command".
         eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
 
-fn build_extension() -> BuildResult<()> {
+fn build_extension(build_wasm: bool) -> BuildResult<()> {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     // Every input of the extension. Only existing paths: cargo reruns forever on a missing one.
     let crates = ["popup", "background", "options", "glue", "vault"];
@@ -63,6 +60,9 @@ fn build_extension() -> BuildResult<()> {
     };
     let extension_dir = target_dir.join("extension");
     println!("cargo:rustc-env=EXTENSION_DIR={}", extension_dir.display());
+    if !build_wasm {
+        return Ok(());
+    }
 
     ensure_wasm_target()?;
     let wasm_target_dir = target_dir.join("wasm-build");

@@ -1,6 +1,8 @@
 //! `cargo run`: builds the extension (through build.rs) and opens it in Chromium; also hosts the
 //! offline tools that work without a browser.
 
+mod bundle_cmd;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -16,6 +18,10 @@ USAGE:
 COMMANDS:
     open        (default) open Chromium with the freshly built extension, in its own profile
     path        print the unpacked extension directory
+    bundle inspect FILE          show an export bundle's header (no passphrase needed)
+    bundle decrypt FILE [--csv]  decrypt an export bundle to JSON (or CSV) on stdout;
+                                 the passphrase is asked on the terminal, never taken from
+                                 arguments or the environment
     help        show this text
 
 ENVIRONMENT:
@@ -30,6 +36,7 @@ fn main() -> ExitCode {
             println!("{EXTENSION_DIR}");
             Ok(())
         }
+        Some("bundle") => bundle_cmd::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())
