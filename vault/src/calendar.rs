@@ -105,7 +105,7 @@ impl IsoWeek {
     pub fn describe_range(self) -> String {
         let a = civil_from_days(self.monday());
         let b = civil_from_days(self.monday() + 6);
-        let month = |d: LocalDate| MONTHS[usize::from(d.month.clamp(1, 12)) - 1];
+        let month = |d: LocalDate| MONTHS.get(usize::from(d.month).wrapping_sub(1)).copied().unwrap_or("?");
         if a.year != b.year {
             format!("{} {} {} – {} {} {}", a.day, month(a), a.year, b.day, month(b), b.year)
         } else if a.month != b.month {

@@ -43,10 +43,10 @@ impl EntryId {
             _ => None,
         };
         let mut out = [0u8; 16];
-        for (i, pair) in bytes.chunks_exact(2).enumerate() {
-            let hi = nibble(pair[0]).ok_or(ValidationError::InvalidId)?;
-            let lo = nibble(pair[1]).ok_or(ValidationError::InvalidId)?;
-            out[i] = (hi << 4) | lo;
+        for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            let [hi, lo] = [pair.first(), pair.get(1)].map(|c| c.and_then(|&c| nibble(c)));
+            let (Some(hi), Some(lo)) = (hi, lo) else { return Err(ValidationError::InvalidId) };
+            *slot = (hi << 4) | lo;
         }
         Ok(EntryId(out))
     }

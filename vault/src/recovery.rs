@@ -53,13 +53,13 @@ impl RecoveryCode {
             let mut v = 0u8;
             for b in 0..5 {
                 let bit = i * 5 + b;
-                let byte = self.0[bit / 8];
+                let byte = self.0.get(bit / 8).copied().unwrap_or(0);
                 v = (v << 1) | ((byte >> (7 - bit % 8)) & 1);
             }
             if i > 0 && i % 4 == 0 {
                 out.push('-');
             }
-            out.push(char::from(ALPHABET[usize::from(v)]));
+            out.push(ALPHABET.get(usize::from(v)).map_or('?', |&a| char::from(a)));
         }
         out
     }
@@ -77,7 +77,9 @@ impl RecoveryCode {
                 for b in 0..5 {
                     let bit = count * 5 + b;
                     if (v >> (4 - b)) & 1 == 1 {
-                        bytes[bit / 8] |= 1 << (7 - bit % 8);
+                        if let Some(byte) = bytes.get_mut(bit / 8) {
+                            *byte |= 1 << (7 - bit % 8);
+                        }
                     }
                 }
             }

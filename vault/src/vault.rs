@@ -478,6 +478,23 @@ pub struct UnlockedVault<S: KvStore> {
 struct LoadedPart {
     doc: SegmentDoc,
     dirty: bool,
+    /// Upper bound on the JSON size of `doc.entries`, kept up to date without re-serializing
+    /// the whole part on every insert (an import places many entries into one part).
+    json_len: usize,
+}
+
+impl LoadedPart {
+    fn read(doc: SegmentDoc) -> LoadedPart {
+        let json_len = serde_json::to_vec(&doc.entries).map_or(usize::MAX, |v| v.len());
+        LoadedPart { doc, dirty: false, json_len }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len());
+        self.json_len = self.json_len.saturating_add(len).saturating_add(1);
+        self.doc.entries.push(entry);
+        self.dirty = true;
+    }
 }
 
 impl<S: KvStore> UnlockedVault<S> {
@@ -692,7 +709,7 @@ impl<S: KvStore> UnlockedVault<S> {
     async fn load_week(&self, parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, week: IsoWeek) -> Result<(), VaultError> {
         let wanted: Vec<_> = self.manifest.parts_of(week).map(|p| (week, p)).filter(|k| !parts.contains_key(k)).collect();
         for (k, loaded) in self.load_parts(&wanted).await? {
-            parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+            parts.insert(k, loaded.ok().map(LoadedPart::read));
         }
         Ok(())
     }
@@ -731,6 +748,8 @@ impl<S: KvStore> UnlockedVault<S> {
         if let Some(Some(part)) = parts.get_mut(&at) {
             if new_week == at.0 {
                 if let Some(slot) = part.doc.entries.iter_mut().find(|e| e.id == entry.id) {
+                    let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len());
+                    part.json_len = part.json_len.saturating_add(len);
                     *slot = entry;
                     part.dirty = true;
                     return Ok(());
@@ -751,22 +770,22 @@ impl<S: KvStore> UnlockedVault<S> {
         if let Some(last) = last {
             if !parts.contains_key(&(week, last)) {
                 for (k, loaded) in self.load_parts(&[(week, last)]).await? {
-                    parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+                    parts.insert(k, loaded.ok().map(LoadedPart::read));
                 }
             }
             if let Some(Some(part)) = parts.get_mut(&(week, last)) {
-                let size = serde_json::to_vec(&part.doc.entries).map_or(usize::MAX, |v| v.len());
-                if part.doc.entries.is_empty() || size < PART_TARGET_BYTES {
-                    part.doc.entries.push(entry);
-                    part.dirty = true;
+                if part.doc.entries.is_empty() || part.json_len < PART_TARGET_BYTES {
+                    part.push(entry);
                     return Ok(());
                 }
             }
         }
         // No part yet, the last one is full, or it cannot be read (never overwrite a damaged part).
         let part = last.map_or(0, |p| p.saturating_add(1));
-        let doc = SegmentDoc { week: week.to_string(), part, revision: 0, entries: vec![entry], extra: Map::new() };
-        parts.insert((week, part), Some(LoadedPart { doc, dirty: true }));
+        let doc = SegmentDoc { week: week.to_string(), part, revision: 0, entries: Vec::new(), extra: Map::new() };
+        let mut new_part = LoadedPart::read(doc);
+        new_part.push(entry);
+        parts.insert((week, part), Some(new_part));
         Ok(())
     }
 
@@ -936,7 +955,7 @@ impl<S: KvStore> UnlockedVault<S> {
         let mut parts: BTreeMap<(IsoWeek, u16), Option<LoadedPart>> = BTreeMap::new();
         let all: Vec<_> = self.manifest.segments.keys().copied().collect();
         for (k, loaded) in self.load_parts(&all).await? {
-            parts.insert(k, loaded.ok().map(|doc| LoadedPart { doc, dirty: false }));
+            parts.insert(k, loaded.ok().map(LoadedPart::read));
         }
         let mut where_is: BTreeMap<EntryId, ((IsoWeek, u16), Entry)> = BTreeMap::new();
         for (k, part) in &parts {

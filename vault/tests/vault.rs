@@ -320,9 +320,7 @@ fn settings_round_trip_and_keep_unknown_fields() {
         let store = MemoryStore::new();
         let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
         assert_eq!(v.settings().await.unwrap(), Settings::default());
-        let mut s = Settings::default();
-        s.strict_mode = true;
-        s.auto_lock_minutes = 0;
+        let mut s = Settings { strict_mode: true, auto_lock_minutes: 0, ..Default::default() };
         s.extra.insert("from_the_future".into(), serde_json::json!([1, 2]));
         v.set_settings(&s).await.unwrap();
         v.lock();
