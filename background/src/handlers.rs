@@ -48,6 +48,8 @@ pub async fn answer(request: Request) -> Response {
             Response::Done
         }
         Request::GetDraft if session.vault.is_some() => Response::Draft { draft: session.draft.clone() },
+        // Export and import of encrypted bundles: see transfer.rs.
+        request if crate::transfer::handles(&request) => crate::transfer::answer(&mut session, request).await,
         request => match session.vault.as_mut() {
             None => Response::Locked,
             Some(vault) => unlocked(vault, request).await.unwrap_or_else(|error| to_response(&error)),

@@ -9,6 +9,7 @@ mod errors;
 mod handlers;
 mod sender;
 mod session;
+mod transfer;
 
 /// Handles one `chrome.runtime.onMessage` event; the loader passes the result to `sendResponse`.
 #[wasm_bindgen]

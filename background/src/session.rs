@@ -23,6 +23,8 @@ impl Session {
             vault.lock();
         }
         self.draft = None;
+        // A decrypted import must not outlive the session that opened it.
+        crate::transfer::forget();
     }
 }
 

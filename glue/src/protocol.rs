@@ -11,6 +11,11 @@ pub use sotto_vault::{Entry, EntryId, Settings};
 /// Bumped whenever a request or response changes shape incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// Raw bytes per piece when a bundle travels between page and worker (base64 makes ~5.6 MB of
+/// JSON text of it: large enough that 30 MB takes a handful of messages, small enough that no
+/// single message strains either side).
+pub const BUNDLE_PIECE_BYTES: usize = 4 * 1024 * 1024;
+
 /// What travels over `chrome.runtime.sendMessage`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
@@ -76,6 +81,29 @@ pub enum Request {
     /// Lock, discard drafts, close every Sotto page, move the active tab to the neutral page.
     /// Answered with `Done` (the asking page is about to be closed anyway).
     Vanish,
+    // ---- Export and import of encrypted bundles (options page; worker side: background/src/transfer.rs).
+    // Bundles can be tens of MB and runtime messages are JSON, so the bytes travel as base64 pieces.
+    /// Builds an encrypted bundle of the whole journal (tombstones included) under `passphrase`
+    /// and keeps it in the worker's memory until [`Request::ExportFinish`]. With
+    /// `is_vault_passphrase` the worker first checks it unlocks the journal, so a typo cannot make
+    /// a backup nobody can open. Answered with [`Response::ExportReady`].
+    ExportBundle { passphrase: String, is_vault_passphrase: bool },
+    /// Piece `index` (0-based) of the bundle `ExportBundle` built. Answered with [`Response::BundlePiece`].
+    ExportChunk { index: u32 },
+    /// The page saved the file (or gave up): the worker forgets the bytes. Answered with `Done`.
+    ExportFinish,
+    /// Starts receiving a bundle of `total_bytes` to import, forgetting any earlier one.
+    /// Answered with `Done`.
+    ImportBegin { total_bytes: u64 },
+    /// Piece `index` (in order from 0) of the bundle, base64. Answered with `Done`.
+    ImportChunk { index: u32, data: String },
+    /// Verifies and decrypts everything received, touching nothing in the journal.
+    /// Answered with [`Response::ImportPreviewed`] or [`Response::ImportRejected`].
+    ImportPreview { passphrase: String },
+    /// Merges the previewed bundle into the journal. Answered with [`Response::Imported`].
+    ImportCommit,
+    /// Forgets any received or previewed import. Answered with `Done`.
+    ImportCancel,
 }
 
 /// Which entries a page wants. Every field narrows; the empty query is "everything, newest first".
@@ -163,6 +191,18 @@ pub enum Response {
     Settings { settings: Settings },
     /// Answer to [`Request::RotateRecoveryCode`].
     RecoveryCode { recovery_code: String },
+    /// Answer to [`Request::ExportBundle`]: the bundle is ready in `piece_count` pieces.
+    ExportReady { total_bytes: u64, piece_count: u32, entry_count: u64 },
+    /// Answer to [`Request::ExportChunk`]: piece `index`, base64 (standard alphabet, padded).
+    BundlePiece { index: u32, data: String },
+    /// Answer to [`Request::ImportPreview`]: what the verified bundle holds. Dates are the
+    /// entries' own local dates (`YYYY-MM-DD`), `None` when it holds no entry.
+    ImportPreviewed { entries: u64, deleted: u64, first_date: Option<String>, last_date: Option<String>, exported_at: i64 },
+    /// Answer to [`Request::ImportPreview`] or [`Request::ImportCommit`]: the file cannot be
+    /// imported, for this `reason`; nothing was changed.
+    ImportRejected { reason: ImportProblem, message: String },
+    /// Answer to [`Request::ImportCommit`]: what the merge did.
+    Imported { added: u64, updated: u64, unchanged: u64 },
     /// The request succeeded and has nothing to report.
     Done,
     /// The request needs an unlocked vault; the page should show its lock screen.
@@ -197,6 +237,40 @@ pub enum ErrorCode {
     Corrupt,
     /// Anything else; the message says what.
     Internal,
+}
+
+/// One piece of a bundle as it travels in a message (standard base64, padded).
+pub fn encode_piece(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The bytes of a piece; `None` if the text is not base64 (a bug or a damaged message).
+pub fn decode_piece(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+/// Why a bundle could not be imported, so the page can say exactly what is wrong with the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportProblem {
+    /// Not a Sotto backup at all (or mangled as text in transfer).
+    NotABundle,
+    /// Written by a newer Sotto.
+    UnsupportedVersion,
+    /// Cut short.
+    Truncated,
+    /// A part fails authentication: damaged, altered, or spliced from another file.
+    Damaged,
+    /// The passphrase does not open it (or its header was altered).
+    WrongPassphrase,
+    /// It opens, but what is inside is not valid journal data.
+    InvalidContents,
+    /// The pieces did not arrive whole (page and worker disagree); choosing the file again fixes it.
+    Incomplete,
+    /// Nothing was previewed (or the preview was forgotten, e.g. by locking): start again.
+    NothingToImport,
 }
 
 /// Checks an incoming envelope's version, so the worker answers a stale page clearly.
@@ -238,6 +312,19 @@ mod tests {
             let back: Envelope<Response> = serde_json::from_str(&text).unwrap();
             assert_eq!(back.body, response);
         }
+    }
+
+    #[test]
+    fn transfer_messages_use_snake_case_tags() {
+        let json = serde_json::to_value(Request::ExportBundle { passphrase: "p".into(), is_vault_passphrase: true }).unwrap();
+        assert_eq!(json, serde_json::json!({"type": "export_bundle", "passphrase": "p", "is_vault_passphrase": true}));
+        let rejected = Response::ImportRejected { reason: ImportProblem::WrongPassphrase, message: "m".into() };
+        let json = serde_json::to_value(&rejected).unwrap();
+        assert_eq!(json["reason"], "wrong_passphrase");
+        let back: Response = serde_json::from_value(json).unwrap();
+        assert_eq!(back, rejected);
+        let commit: Request = serde_json::from_value(serde_json::json!({"type": "import_commit"})).unwrap();
+        assert_eq!(commit, Request::ImportCommit);
     }
 
     #[test]

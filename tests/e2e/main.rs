@@ -4,3 +4,4 @@
 mod harness;
 mod spine;
 mod worker;
+mod options;

@@ -239,6 +239,14 @@ impl Browser {
         assert!(errors.is_empty(), "errors in extension contexts:\n{errors:#?}");
     }
 
+    /// Lets pages download files into `dir` (created if needed) without asking.
+    pub fn allow_downloads(&self, dir: &Path) {
+        std::fs::create_dir_all(dir).expect("create the download directory");
+        self.cdp
+            .call("Browser.setDownloadBehavior", json!({"behavior": "allow", "downloadPath": dir.display().to_string()}), None)
+            .expect("Browser.setDownloadBehavior");
+    }
+
     pub fn profile_dir(&self) -> &Path {
         &self.profile
     }
@@ -266,5 +274,21 @@ impl Drop for Browser {
         if std::env::var_os("SOTTO_E2E_KEEP_PROFILE").is_none() {
             let _ = std::fs::remove_dir_all(&self.profile);
         }
+    }
+}
+
+/// Waits until the download `name` is complete in `dir` and returns its bytes.
+pub fn wait_for_download(dir: &Path, name: &str) -> Vec<u8> {
+    let path = dir.join(name);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let partial = std::fs::read_dir(dir)
+            .map(|list| list.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().ends_with(".crdownload")))
+            .unwrap_or(false);
+        if path.exists() && !partial {
+            return std::fs::read(&path).expect("read the download");
+        }
+        assert!(std::time::Instant::now() < deadline, "the download {name} never completed in {}", dir.display());
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -13,6 +13,6 @@ pub mod cdp;
 pub mod page;
 
 #[allow(unused_imports)]
-pub use browser::{Browser, LaunchOptions, EXTENSION_DIR};
+pub use browser::{wait_for_download, Browser, LaunchOptions, EXTENSION_DIR};
 #[allow(unused_imports)]
 pub use page::{Page, WAIT};

@@ -163,6 +163,29 @@ impl Page {
         answer["body"].clone()
     }
 
+    /// Chooses `paths` in the `<input type=file>` matching the CSS `selector`, as a person
+    /// choosing files in the picker would (the page gets its `input` and `change` events).
+    pub fn set_input_files(&self, selector: &str, paths: &[&std::path::Path]) {
+        let document = self.call("DOM.getDocument", json!({"depth": 0})).expect("DOM.getDocument");
+        let root = document["root"]["nodeId"].as_u64().expect("a document node");
+        let found = self.call("DOM.querySelector", json!({"nodeId": root, "selector": selector})).expect("DOM.querySelector");
+        let node = found["nodeId"].as_u64().filter(|&n| n != 0).unwrap_or_else(|| panic!("no element matches {selector:?}"));
+        let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        self.call("DOM.setFileInputFiles", json!({"files": files, "nodeId": node})).expect("DOM.setFileInputFiles");
+    }
+
+    /// Clicks the field with this role and accessible name, selects what it holds, and types
+    /// `text` over it with the keyboard.
+    pub fn fill(&self, role: &str, name: &str, text: &str) {
+        self.click(role, name);
+        self.eval("document.activeElement && document.activeElement.select && document.activeElement.select()");
+        if text.is_empty() {
+            self.press("Backspace");
+        } else {
+            self.type_text(text);
+        }
+    }
+
     /// Saves a PNG screenshot of the page.
     pub fn screenshot(&self, path: &std::path::Path) {
         let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true})).expect("screenshot");

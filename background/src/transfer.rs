@@ -1,0 +1,246 @@
+//! Export and import of encrypted bundles for the options page.
+//!
+//! A bundle of 100,000 entries is about 30 MB and runtime messages are JSON, so the bytes travel
+//! in base64 pieces of [`BUNDLE_PIECE_BYTES`]: export builds the whole bundle here and the page
+//! fetches it piece by piece; import receives the pieces, then verifies and decrypts everything
+//! (the preview) before the journal is touched, and merges only on an explicit commit.
+//!
+//! What is held here between requests: the export's bytes (encrypted under the export
+//! passphrase), the import's received bytes (encrypted), and after a successful preview the
+//! decrypted entries. All of it is forgotten on lock ([`forget`]), so a decrypted import never
+//! outlives the session that opened it.
+
+use std::cell::RefCell;
+
+use crate::errors::{sentence, to_response};
+use crate::session::Session;
+use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
+use sotto_glue::storage::ChromeStore;
+use sotto_vault::report::local_date_time;
+use sotto_vault::{BundleError, Entry, KdfParams, Passphrase, UnlockedVault, Vault, VaultError, decrypt_bundle};
+
+/// The largest bundle accepted for import: far above any real journal (100,000 entries ≈ 30 MB),
+/// low enough that a wrong size cannot make the worker reserve gigabytes.
+const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
+
+enum Import {
+    Nothing,
+    Receiving { total: usize, next_index: u32, bytes: Vec<u8> },
+    Previewed { entries: Vec<Entry> },
+}
+
+struct Transfers {
+    export: Option<Vec<u8>>,
+    import: Import,
+}
+
+thread_local! {
+    static TRANSFERS: RefCell<Transfers> = const { RefCell::new(Transfers { export: None, import: Import::Nothing }) };
+}
+
+/// Forgets every export and import in progress (called when the journal locks).
+pub fn forget() {
+    TRANSFERS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.export = None;
+        t.import = Import::Nothing;
+    });
+}
+
+/// Whether this module answers `request`.
+pub fn handles(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::ExportBundle { .. }
+            | Request::ExportChunk { .. }
+            | Request::ExportFinish
+            | Request::ImportBegin { .. }
+            | Request::ImportChunk { .. }
+            | Request::ImportPreview { .. }
+            | Request::ImportCommit
+            | Request::ImportCancel
+    )
+}
+
+/// Answers one export or import request. Everything here needs the journal unlocked.
+pub async fn answer(session: &mut Session, request: Request) -> Response {
+    let Some(vault) = session.vault.as_mut() else {
+        forget();
+        return Response::Locked;
+    };
+    match request {
+        Request::ExportBundle { passphrase, is_vault_passphrase } => export(vault, passphrase, is_vault_passphrase).await,
+        Request::ExportChunk { index } => export_piece(index),
+        Request::ExportFinish => {
+            TRANSFERS.with(|t| t.borrow_mut().export = None);
+            Response::Done
+        }
+        Request::ImportBegin { total_bytes } => import_begin(total_bytes),
+        Request::ImportChunk { index, data } => import_piece(index, &data),
+        Request::ImportPreview { passphrase } => import_preview(&passphrase),
+        Request::ImportCommit => import_commit(vault).await,
+        Request::ImportCancel => {
+            TRANSFERS.with(|t| t.borrow_mut().import = Import::Nothing);
+            Response::Done
+        }
+        _ => Response::Error { code: ErrorCode::BadRequest, message: "This request is not an export or import.".into() },
+    }
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn piece_count(total: usize) -> u32 {
+    u32::try_from(total.div_ceil(BUNDLE_PIECE_BYTES).max(1)).unwrap_or(u32::MAX)
+}
+
+async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault_passphrase: bool) -> Response {
+    TRANSFERS.with(|t| t.borrow_mut().export = None);
+    if passphrase.is_empty() {
+        return Response::Error { code: ErrorCode::Invalid, message: "A backup needs a passphrase.".into() };
+    }
+    let passphrase = Passphrase::new(passphrase);
+    if is_vault_passphrase {
+        // A typo here would make a backup that nobody can open: check it against the journal.
+        if let Err(error) = Vault::unlock_with_passphrase(ChromeStore::local(), &passphrase).await.map(UnlockedVault::lock) {
+            return to_response(&error);
+        }
+    }
+    let bytes = match vault.export_bundle(&passphrase, KdfParams::DEFAULT, now_ms()).await {
+        Ok(bytes) => bytes,
+        Err(error) => return to_response(&error),
+    };
+    let entry_count = vault.stored_entry_count();
+    let total_bytes = bytes.len() as u64;
+    let piece_count = piece_count(bytes.len());
+    TRANSFERS.with(|t| t.borrow_mut().export = Some(bytes));
+    Response::ExportReady { total_bytes, piece_count, entry_count }
+}
+
+fn export_piece(index: u32) -> Response {
+    TRANSFERS.with(|t| {
+        let t = t.borrow();
+        let Some(bytes) = t.export.as_ref() else {
+            return Response::Error { code: ErrorCode::Invalid, message: "There is no export in progress; export again.".into() };
+        };
+        let start = (index as usize).saturating_mul(BUNDLE_PIECE_BYTES);
+        let end = start.saturating_add(BUNDLE_PIECE_BYTES).min(bytes.len());
+        match bytes.get(start..end) {
+            Some(piece) if index < piece_count(bytes.len()) => Response::BundlePiece { index, data: encode_piece(piece) },
+            _ => Response::Error { code: ErrorCode::BadRequest, message: format!("The export has no piece {index}.") },
+        }
+    })
+}
+
+fn rejected(reason: ImportProblem, message: impl Into<String>) -> Response {
+    Response::ImportRejected { reason, message: message.into() }
+}
+
+fn import_begin(total_bytes: u64) -> Response {
+    if total_bytes > MAX_IMPORT_BYTES {
+        return Response::Error { code: ErrorCode::Invalid, message: "This file is far larger than any Sotto backup.".into() };
+    }
+    let total = usize::try_from(total_bytes).unwrap_or(usize::MAX);
+    TRANSFERS.with(|t| t.borrow_mut().import = Import::Receiving { total, next_index: 0, bytes: Vec::with_capacity(total) });
+    Response::Done
+}
+
+fn import_piece(index: u32, data: &str) -> Response {
+    TRANSFERS.with(|t| {
+        let mut t = t.borrow_mut();
+        let Import::Receiving { total, next_index, bytes } = &mut t.import else {
+            return rejected(ImportProblem::Incomplete, "The file's pieces arrived out of order; choose the file again.");
+        };
+        let fits = |piece: &Vec<u8>| bytes.len().saturating_add(piece.len()) <= *total;
+        match decode_piece(data) {
+            Some(piece) if index == *next_index && fits(&piece) => {
+                bytes.extend_from_slice(&piece);
+                *next_index += 1;
+                Response::Done
+            }
+            _ => {
+                t.import = Import::Nothing;
+                rejected(ImportProblem::Incomplete, "The file's pieces arrived out of order; choose the file again.")
+            }
+        }
+    })
+}
+
+/// Which of the page's messages fits a bundle error.
+pub fn problem_of(error: &BundleError) -> ImportProblem {
+    match error {
+        BundleError::NotABundle => ImportProblem::NotABundle,
+        BundleError::UnsupportedVersion { .. } | BundleError::UnsupportedPayloadVersion { .. } => ImportProblem::UnsupportedVersion,
+        BundleError::Truncated => ImportProblem::Truncated,
+        BundleError::WrongPassphrase => ImportProblem::WrongPassphrase,
+        // Parameters and chunk size sit in the header, which only its tag (checked after the KDF)
+        // vouches for: out-of-range values mean the header was damaged or forged.
+        BundleError::InvalidParams(_) | BundleError::InvalidChunkSize(_) | BundleError::CorruptChunk { .. } | BundleError::Randomness => {
+            ImportProblem::Damaged
+        }
+        BundleError::InvalidPayload { .. } => ImportProblem::InvalidContents,
+    }
+}
+
+fn import_preview(passphrase: &str) -> Response {
+    TRANSFERS.with(|t| {
+        let mut t = t.borrow_mut();
+        let bytes = match &t.import {
+            Import::Receiving { total, bytes, .. } if bytes.len() == *total => bytes,
+            Import::Receiving { .. } => {
+                return rejected(ImportProblem::Incomplete, "Only part of the file arrived; choose the file again.");
+            }
+            Import::Previewed { .. } | Import::Nothing => {
+                return rejected(ImportProblem::NothingToImport, "Choose a backup file first.");
+            }
+        };
+        // The received bytes stay on failure, so a mistyped passphrase can simply be typed again.
+        let contents = match decrypt_bundle(bytes, &Passphrase::new(passphrase)) {
+            Ok(contents) => contents,
+            Err(error) => return rejected(problem_of(&error), sentence(&VaultError::Bundle(error))),
+        };
+        let live: Vec<&Entry> = contents.entries.iter().filter(|e| !e.deleted).collect();
+        let local_date = |e: &&Entry| (local_date_time(e.occurred_at, e.utc_offset_minutes).0, e.occurred_at);
+        let first_date = live.iter().map(local_date).min().map(|(date, _)| date);
+        let last_date = live.iter().map(local_date).max().map(|(date, _)| date);
+        let preview = Response::ImportPreviewed {
+            entries: live.len() as u64,
+            deleted: (contents.entries.len() - live.len()) as u64,
+            first_date,
+            last_date,
+            exported_at: contents.exported_at,
+        };
+        t.import = Import::Previewed { entries: contents.entries };
+        preview
+    })
+}
+
+async fn import_commit(vault: &mut UnlockedVault<ChromeStore>) -> Response {
+    let taken = TRANSFERS.with(|t| std::mem::replace(&mut t.borrow_mut().import, Import::Nothing));
+    let Import::Previewed { entries } = taken else {
+        return rejected(ImportProblem::NothingToImport, "Nothing was verified for import; choose the file again.");
+    };
+    match vault.import_entries(entries).await {
+        Ok(report) => Response::Imported { added: report.added as u64, updated: report.updated as u64, unchanged: report.unchanged as u64 },
+        // Every entry is validated before anything is written: an invalid one means nothing changed.
+        Err(VaultError::InvalidEntry(problem)) => rejected(ImportProblem::InvalidContents, format!("An entry in this backup is invalid ({problem}); nothing was imported.")),
+        Err(error) => to_response(&error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_bundle_error_has_its_own_problem() {
+        assert_eq!(problem_of(&BundleError::Truncated), ImportProblem::Truncated);
+        assert_eq!(problem_of(&BundleError::WrongPassphrase), ImportProblem::WrongPassphrase);
+        assert_eq!(problem_of(&BundleError::CorruptChunk { index: 2 }), ImportProblem::Damaged);
+        assert_eq!(problem_of(&BundleError::NotABundle), ImportProblem::NotABundle);
+        assert_eq!(piece_count(0), 1);
+        assert_eq!(piece_count(BUNDLE_PIECE_BYTES), 1);
+        assert_eq!(piece_count(BUNDLE_PIECE_BYTES + 1), 2);
+    }
+}

@@ -1,0 +1,386 @@
+//! Encrypted backup: export the whole journal to a file, import one (verified and previewed
+//! before anything changes). The bytes travel to and from the worker in base64 pieces; the page
+//! only ever sees the encrypted file.
+
+use sotto_glue::protocol::{ImportProblem, Request, Response, decode_piece, encode_piece, BUNDLE_PIECE_BYTES};
+use yew::prelude::*;
+
+use crate::SectionProps;
+use crate::dates::{iso_date, parse_iso_date};
+use crate::ui::{Answer, megabytes, request, t, tf, unexpected};
+use crate::web::{event_checked, event_file, event_value, read_file, save_file, short_date, today, yield_to_browser};
+
+#[function_component(Backup)]
+pub fn backup(props: &SectionProps) -> Html {
+    html! {
+        <>
+            <ExportForm ..props.clone() />
+            <ImportForm ..props.clone() />
+        </>
+    }
+}
+
+/// Work under way: a progress bar and what is happening.
+#[derive(Clone, PartialEq)]
+struct Progress {
+    done: u32,
+    total: u32,
+    text: String,
+}
+
+fn progress_view(progress: &Option<Progress>, label: String) -> Html {
+    match progress {
+        None => html! {},
+        Some(p) => html! {
+            <div class="progress">
+                <progress max={p.total.max(1).to_string()} value={p.done.to_string()} aria-label={label}></progress>
+                <span role="status">{ p.text.clone() }</span>
+            </div>
+        },
+    }
+}
+
+#[function_component(ExportForm)]
+fn export_form(props: &SectionProps) -> Html {
+    let use_vault_passphrase = use_state(|| true);
+    let passphrase = use_state(String::new);
+    let repeat = use_state(String::new);
+    let file_name = use_state(|| format!("notes-{}.bin", iso_date(today())));
+    let progress = use_state(|| None::<Progress>);
+    let outcome = use_state(|| None::<Result<String, String>>);
+
+    let text_input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(event_value(&e)))
+    };
+    let choose = |value: bool| {
+        let state = use_vault_passphrase.clone();
+        Callback::from(move |e: Event| {
+            if event_checked(&e) {
+                state.set(value);
+            }
+        })
+    };
+    let onsubmit = {
+        let (use_vault_passphrase, passphrase, repeat, file_name, progress, outcome, on_locked) = (
+            use_vault_passphrase.clone(),
+            passphrase.clone(),
+            repeat.clone(),
+            file_name.clone(),
+            progress.clone(),
+            outcome.clone(),
+            props.on_locked.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if progress.is_some() {
+                return;
+            }
+            let is_vault_passphrase = *use_vault_passphrase;
+            if !is_vault_passphrase && *passphrase != *repeat {
+                outcome.set(Some(Err(t("options_export_mismatch"))));
+                return;
+            }
+            if !is_vault_passphrase && passphrase.chars().count() < 8 {
+                outcome.set(Some(Err(t("options_export_too_short"))));
+                return;
+            }
+            let name = match file_name.trim() {
+                "" => format!("notes-{}.bin", iso_date(today())),
+                name => name.to_string(),
+            };
+            let (pass, progress, outcome, on_locked, passphrase, repeat) =
+                ((*passphrase).clone(), progress.clone(), outcome.clone(), on_locked.clone(), passphrase.clone(), repeat.clone());
+            outcome.set(None);
+            progress.set(Some(Progress { done: 0, total: 1, text: t("options_export_preparing") }));
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = run_export(pass, is_vault_passphrase, &name, &progress, &on_locked).await;
+                if result.is_ok() {
+                    passphrase.set(String::new());
+                    repeat.set(String::new());
+                }
+                progress.set(None);
+                outcome.set(Some(result));
+            });
+        })
+    };
+
+    let busy = progress.is_some();
+    html! {
+        <form class="card" onsubmit={onsubmit} aria-labelledby="export-heading">
+            <h3 id="export-heading">{ t("options_export_heading") }</h3>
+            <p class="hint">{ t("options_export_intro") }</p>
+            <fieldset>
+                <legend>{ t("options_export_protect") }</legend>
+                <label class="choice">
+                    <input type="radio" name="export-passphrase" checked={*use_vault_passphrase} onchange={choose(true)} />
+                    { t("options_export_use_vault") }
+                </label>
+                <label class="choice">
+                    <input type="radio" name="export-passphrase" checked={!*use_vault_passphrase} onchange={choose(false)} />
+                    { t("options_export_use_other") }
+                </label>
+            </fieldset>
+            <label for="export-passphrase">
+                { if *use_vault_passphrase { t("options_export_vault_passphrase") } else { t("options_export_new_passphrase") } }
+            </label>
+            <input id="export-passphrase" type="password" autocomplete={if *use_vault_passphrase { "current-password" } else { "new-password" }}
+                value={(*passphrase).clone()} oninput={text_input(&passphrase)} required=true />
+            if !*use_vault_passphrase {
+                <label for="export-repeat">{ t("options_export_repeat") }</label>
+                <input id="export-repeat" type="password" autocomplete="new-password"
+                    value={(*repeat).clone()} oninput={text_input(&repeat)} required=true />
+            }
+            <label for="export-file-name">{ t("options_export_file_name") }</label>
+            <input id="export-file-name" type="text" value={(*file_name).clone()} oninput={text_input(&file_name)}
+                aria-describedby="export-file-name-hint" />
+            <p id="export-file-name-hint" class="hint">{ t("options_export_file_name_hint") }</p>
+            { progress_view(&progress, t("options_export_progress")) }
+            { outcome_view(&outcome) }
+            <div class="actions">
+                <button type="submit" disabled={busy}>{ t("options_export_button") }</button>
+            </div>
+        </form>
+    }
+}
+
+fn outcome_view(outcome: &Option<Result<String, String>>) -> Html {
+    match outcome {
+        None => html! {},
+        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
+        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
+    }
+}
+
+async fn run_export(
+    passphrase: String,
+    is_vault_passphrase: bool,
+    file_name: &str,
+    progress: &UseStateHandle<Option<Progress>>,
+    on_locked: &Callback<()>,
+) -> Result<String, String> {
+    let failed = |answer: Answer| match answer {
+        Answer::Got(other) => unexpected(&other),
+        Answer::Locked => t("options_locked_meanwhile"),
+        Answer::Failed { text, .. } => text,
+    };
+    let (total_bytes, piece_count) = match request(Request::ExportBundle { passphrase, is_vault_passphrase }, on_locked).await {
+        Answer::Got(Response::ExportReady { total_bytes, piece_count, .. }) => (total_bytes, piece_count),
+        other => return Err(failed(other)),
+    };
+    let mut parts = Vec::with_capacity(piece_count as usize);
+    for index in 0..piece_count {
+        progress.set(Some(Progress {
+            done: index,
+            total: piece_count,
+            text: tf("options_export_piece", &[&(index + 1).to_string(), &piece_count.to_string()]),
+        }));
+        yield_to_browser().await;
+        match request(Request::ExportChunk { index }, on_locked).await {
+            Answer::Got(Response::BundlePiece { index: got, data }) if got == index => {
+                parts.push(decode_piece(&data).ok_or_else(|| t("options_export_garbled"))?);
+            }
+            other => return Err(failed(other)),
+        }
+    }
+    // The worker forgets its copy whether or not the download goes well: the file is the copy.
+    let _ = request(Request::ExportFinish, on_locked).await;
+    if parts.iter().map(|p| p.len() as u64).sum::<u64>() != total_bytes {
+        return Err(t("options_export_garbled"));
+    }
+    save_file(&parts, "application/octet-stream", file_name)?;
+    Ok(tf("options_export_saved", &[file_name, &megabytes(total_bytes)]))
+}
+
+/// Where an import stands.
+#[derive(Clone, PartialEq)]
+enum ImportStage {
+    Choosing,
+    Previewed { entries: u64, deleted: u64, first: Option<String>, last: Option<String> },
+    Done { added: u64, updated: u64, unchanged: u64 },
+}
+
+fn problem_text(reason: ImportProblem) -> String {
+    t(match reason {
+        ImportProblem::NotABundle => "options_import_not_a_bundle",
+        ImportProblem::UnsupportedVersion => "options_import_unsupported_version",
+        ImportProblem::Truncated => "options_import_truncated",
+        ImportProblem::Damaged => "options_import_damaged",
+        ImportProblem::WrongPassphrase => "options_import_wrong_passphrase",
+        ImportProblem::InvalidContents => "options_import_invalid_contents",
+        ImportProblem::Incomplete => "options_import_incomplete",
+        ImportProblem::NothingToImport => "options_import_nothing",
+    })
+}
+
+#[function_component(ImportForm)]
+fn import_form(props: &SectionProps) -> Html {
+    let file = use_state(|| None::<web_sys::File>);
+    let passphrase = use_state(String::new);
+    let stage = use_state(|| ImportStage::Choosing);
+    let progress = use_state(|| None::<Progress>);
+    let problem = use_state(|| None::<String>);
+
+    let onchange_file = {
+        let (file, stage, problem) = (file.clone(), stage.clone(), problem.clone());
+        Callback::from(move |e: Event| {
+            file.set(event_file(&e));
+            stage.set(ImportStage::Choosing);
+            problem.set(None);
+        })
+    };
+    let oninput_passphrase = {
+        let passphrase = passphrase.clone();
+        Callback::from(move |e: InputEvent| passphrase.set(event_value(&e)))
+    };
+    let onsubmit = {
+        let (file, passphrase, stage, progress, problem, on_locked) =
+            (file.clone(), passphrase.clone(), stage.clone(), progress.clone(), problem.clone(), props.on_locked.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if progress.is_some() {
+                return;
+            }
+            let Some(chosen) = (*file).clone() else {
+                problem.set(Some(t("options_import_choose_file")));
+                return;
+            };
+            let (pass, stage, progress, problem, on_locked) =
+                ((*passphrase).clone(), stage.clone(), progress.clone(), problem.clone(), on_locked.clone());
+            problem.set(None);
+            progress.set(Some(Progress { done: 0, total: 1, text: t("options_import_reading") }));
+            wasm_bindgen_futures::spawn_local(async move {
+                match send_and_preview(&chosen, pass, &progress, &on_locked).await {
+                    Ok(previewed) => stage.set(previewed),
+                    Err(why) => problem.set(Some(why)),
+                }
+                progress.set(None);
+            });
+        })
+    };
+    let commit = {
+        let (stage, progress, problem, passphrase, on_locked, on_changed) =
+            (stage.clone(), progress.clone(), problem.clone(), passphrase.clone(), props.on_locked.clone(), props.on_changed.clone());
+        Callback::from(move |_| {
+            let (stage, progress, problem, passphrase, on_locked, on_changed) =
+                (stage.clone(), progress.clone(), problem.clone(), passphrase.clone(), on_locked.clone(), on_changed.clone());
+            progress.set(Some(Progress { done: 0, total: 1, text: t("options_import_merging") }));
+            wasm_bindgen_futures::spawn_local(async move {
+                match request(Request::ImportCommit, &on_locked).await {
+                    Answer::Got(Response::Imported { added, updated, unchanged }) => {
+                        passphrase.set(String::new());
+                        stage.set(ImportStage::Done { added, updated, unchanged });
+                        on_changed.emit(());
+                    }
+                    Answer::Got(Response::ImportRejected { reason, .. }) => {
+                        stage.set(ImportStage::Choosing);
+                        problem.set(Some(problem_text(reason)));
+                    }
+                    Answer::Got(other) => problem.set(Some(unexpected(&other))),
+                    Answer::Locked => problem.set(Some(t("options_locked_meanwhile"))),
+                    Answer::Failed { text, .. } => problem.set(Some(text)),
+                }
+                progress.set(None);
+            });
+        })
+    };
+    let cancel = {
+        let (stage, on_locked) = (stage.clone(), props.on_locked.clone());
+        Callback::from(move |_| {
+            stage.set(ImportStage::Choosing);
+            let on_locked = on_locked.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = request(Request::ImportCancel, &on_locked).await;
+            });
+        })
+    };
+
+    let busy = progress.is_some();
+    let preview = match &*stage {
+        ImportStage::Choosing => html! {},
+        ImportStage::Previewed { entries, deleted, first, last } => {
+            let range = match (first.as_deref().and_then(parse_iso_date), last.as_deref().and_then(parse_iso_date)) {
+                (Some(a), Some(b)) => tf("options_import_preview_range", &[&entries.to_string(), &short_date(a), &short_date(b)]),
+                _ => tf("options_import_preview_count", &[&entries.to_string()]),
+            };
+            html! {
+                <div class="preview" role="status">
+                    <p class="preview-summary">{ range }</p>
+                    if *deleted > 0 {
+                        <p class="hint">{ tf("options_import_preview_deleted", &[&deleted.to_string()]) }</p>
+                    }
+                    <p class="hint">{ t("options_import_preview_nothing_changed") }</p>
+                    <div class="actions">
+                        <button type="button" onclick={commit} disabled={busy}>{ t("options_import_commit") }</button>
+                        <button type="button" class="secondary" onclick={cancel} disabled={busy}>{ t("options_import_cancel") }</button>
+                    </div>
+                </div>
+            }
+        }
+        ImportStage::Done { added, updated, unchanged } => html! {
+            <p class="success" role="status">
+                { tf("options_import_report", &[&added.to_string(), &updated.to_string(), &unchanged.to_string()]) }
+            </p>
+        },
+    };
+    html! {
+        <form class="card" onsubmit={onsubmit} aria-labelledby="import-heading">
+            <h3 id="import-heading">{ t("options_import_heading") }</h3>
+            <p class="hint">{ t("options_import_intro") }</p>
+            <label for="import-file">{ t("options_import_file") }</label>
+            <input id="import-file" type="file" onchange={onchange_file} />
+            <label for="import-passphrase">{ t("options_import_passphrase") }</label>
+            <input id="import-passphrase" type="password" autocomplete="off"
+                value={(*passphrase).clone()} oninput={oninput_passphrase} required=true />
+            { progress_view(&progress, t("options_import_progress")) }
+            if let Some(why) = &*problem {
+                <p class="error" role="alert">{ why.clone() }</p>
+            }
+            <div class="actions">
+                <button type="submit" disabled={busy}>{ t("options_import_check") }</button>
+            </div>
+            { preview }
+        </form>
+    }
+}
+
+async fn send_and_preview(
+    file: &web_sys::File,
+    passphrase: String,
+    progress: &UseStateHandle<Option<Progress>>,
+    on_locked: &Callback<()>,
+) -> Result<ImportStage, String> {
+    let failed = |answer: Answer| match answer {
+        Answer::Got(Response::ImportRejected { reason, .. }) => problem_text(reason),
+        Answer::Got(other) => unexpected(&other),
+        Answer::Locked => t("options_locked_meanwhile"),
+        Answer::Failed { text, .. } => text,
+    };
+    let bytes = read_file(file).await.map_err(|why| tf("options_import_unreadable_file", &[&why]))?;
+    match request(Request::ImportBegin { total_bytes: bytes.len() as u64 }, on_locked).await {
+        Answer::Got(Response::Done) => {}
+        other => return Err(failed(other)),
+    }
+    let pieces: Vec<&[u8]> = if bytes.is_empty() { vec![&[]] } else { bytes.chunks(BUNDLE_PIECE_BYTES).collect() };
+    let total = pieces.len() as u32;
+    for (index, piece) in pieces.into_iter().enumerate() {
+        let index = index as u32;
+        progress.set(Some(Progress {
+            done: index,
+            total,
+            text: tf("options_import_piece", &[&(index + 1).to_string(), &total.to_string()]),
+        }));
+        yield_to_browser().await;
+        match request(Request::ImportChunk { index, data: encode_piece(piece) }, on_locked).await {
+            Answer::Got(Response::Done) => {}
+            other => return Err(failed(other)),
+        }
+    }
+    progress.set(Some(Progress { done: total, total, text: t("options_import_verifying") }));
+    match request(Request::ImportPreview { passphrase }, on_locked).await {
+        Answer::Got(Response::ImportPreviewed { entries, deleted, first_date, last_date, .. }) => {
+            Ok(ImportStage::Previewed { entries, deleted, first: first_date, last: last_date })
+        }
+        other => Err(failed(other)),
+    }
+}

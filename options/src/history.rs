@@ -1,0 +1,394 @@
+//! History: entries by day, filtered by date range, region, quality, tag and text; edit and
+//! delete (with confirmation; the worker leaves a tombstone).
+
+use sotto_glue::protocol::{Entry, EntryId, EntryQuery, Request, Response};
+use sotto_vault::{Quality, Region};
+use yew::prelude::*;
+
+use crate::SectionProps;
+use crate::dates::{day_start_ms, entry_day, entry_time, iso_date, parse_iso_date};
+use crate::ui::{Answer, quality_label, region_label, request, t, tf, unexpected};
+use crate::web::{event_value, local_offset_minutes, long_date, today};
+
+#[derive(Clone, PartialEq)]
+struct Filters {
+    from: String,
+    to: String,
+    region: String,
+    quality: String,
+    tag: String,
+    text: String,
+}
+
+impl Filters {
+    fn query(&self) -> EntryQuery {
+        let offset = local_offset_minutes();
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        EntryQuery {
+            from_ms: parse_iso_date(&self.from).map(|d| day_start_ms(d, offset)),
+            // Through the end of the "to" day.
+            to_ms: parse_iso_date(&self.to).map(|d| day_start_ms(d + 1, offset)),
+            limit: None,
+            region: some(&self.region),
+            quality: some(&self.quality),
+            tag: some(&self.tag),
+            text: some(&self.text),
+        }
+    }
+}
+
+#[function_component(History)]
+pub fn history(props: &SectionProps) -> Html {
+    let filters = use_state(|| Filters {
+        from: iso_date(today() - 29),
+        to: iso_date(today()),
+        region: String::new(),
+        quality: String::new(),
+        tag: String::new(),
+        text: String::new(),
+    });
+    let entries = use_state(|| None::<Result<Vec<Entry>, String>>);
+    let unreadable = use_state(Vec::<String>::new);
+    let editing = use_state(|| None::<EntryId>);
+    let confirming = use_state(|| None::<EntryId>);
+    let notice = use_state(|| None::<Result<String, String>>);
+    let reload = use_state(|| 0u32);
+    {
+        let (entries, unreadable, on_locked) = (entries.clone(), unreadable.clone(), props.on_locked.clone());
+        use_effect_with(((*filters).clone(), props.journal_version, *reload), move |(filters, _, _)| {
+            let query = filters.query();
+            wasm_bindgen_futures::spawn_local(async move {
+                match request(Request::ListEntries { query }, &on_locked).await {
+                    Answer::Got(Response::Entries { entries: got, unreadable: bad }) => {
+                        entries.set(Some(Ok(got)));
+                        unreadable.set(bad);
+                    }
+                    Answer::Got(other) => entries.set(Some(Err(unexpected(&other)))),
+                    Answer::Locked => {}
+                    Answer::Failed { text, .. } => entries.set(Some(Err(text))),
+                }
+            });
+        });
+    }
+    let set_filter = |apply: fn(&mut Filters, String)| {
+        let filters = filters.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*filters).clone();
+            apply(&mut next, event_value(&e));
+            filters.set(next);
+        })
+    };
+    let set_text = |apply: fn(&mut Filters, String)| {
+        let filters = filters.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = (*filters).clone();
+            apply(&mut next, event_value(&e));
+            filters.set(next);
+        })
+    };
+    let region_options = Region::ALL.iter().map(|r| {
+        html! { <option value={r.key().to_string()} selected={filters.region == r.key()}>{ region_label(r) }</option> }
+    });
+    let quality_options = Quality::ALL.iter().map(|q| {
+        html! { <option value={q.key().to_string()} selected={filters.quality == q.key()}>{ quality_label(q) }</option> }
+    });
+    let filter_form = html! {
+        <form class="filters card" role="search" aria-label={t("options_history_filters")} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <div class="field">
+                <label for="filter-from">{ t("options_filter_from") }</label>
+                <input id="filter-from" type="date" value={filters.from.clone()} onchange={set_filter(|f, v| f.from = v)} />
+            </div>
+            <div class="field">
+                <label for="filter-to">{ t("options_filter_to") }</label>
+                <input id="filter-to" type="date" value={filters.to.clone()} onchange={set_filter(|f, v| f.to = v)} />
+            </div>
+            <div class="field">
+                <label for="filter-region">{ t("options_filter_region") }</label>
+                <select id="filter-region" onchange={set_filter(|f, v| f.region = v)}>
+                    <option value="" selected={filters.region.is_empty()}>{ t("options_filter_any") }</option>
+                    { for region_options }
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-quality">{ t("options_filter_quality") }</label>
+                <select id="filter-quality" onchange={set_filter(|f, v| f.quality = v)}>
+                    <option value="" selected={filters.quality.is_empty()}>{ t("options_filter_any") }</option>
+                    { for quality_options }
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-tag">{ t("options_filter_tag") }</label>
+                <input id="filter-tag" type="text" value={filters.tag.clone()} oninput={set_text(|f, v| f.tag = v)} />
+            </div>
+            <div class="field">
+                <label for="filter-text">{ t("options_filter_text") }</label>
+                <input id="filter-text" type="search" value={filters.text.clone()} oninput={set_text(|f, v| f.text = v)} />
+            </div>
+        </form>
+    };
+
+    let after_change = {
+        let (reload, on_changed, editing, confirming, notice) =
+            (reload.clone(), props.on_changed.clone(), editing.clone(), confirming.clone(), notice.clone());
+        Callback::from(move |result: Result<String, String>| {
+            if result.is_ok() {
+                editing.set(None);
+                confirming.set(None);
+                on_changed.emit(());
+            }
+            reload.set(reload.wrapping_add(1));
+            notice.set(Some(result));
+        })
+    };
+
+    let list = match &*entries {
+        None => html! { <p class="status">{ t("options_loading") }</p> },
+        Some(Err(why)) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+        Some(Ok(list)) if list.is_empty() => html! { <p class="status">{ t("options_history_empty") }</p> },
+        Some(Ok(list)) => {
+            // Newest first, grouped by each entry's own local day.
+            let mut days: Vec<(i64, Vec<&Entry>)> = Vec::new();
+            for e in list {
+                let day = entry_day(e);
+                match days.last_mut() {
+                    Some((d, group)) if *d == day => group.push(e),
+                    _ => days.push((day, vec![e])),
+                }
+            }
+            html! {
+                <>
+                    <p class="status" role="status">{ tf("options_history_count", &[&list.len().to_string()]) }</p>
+                    { for days.into_iter().map(|(day, group)| html! {
+                        <section class="day" aria-labelledby={format!("day-{day}")}>
+                            <h3 id={format!("day-{day}")}>{ long_date(day) }</h3>
+                            <ul class="entries">
+                                { for group.into_iter().map(|e| entry_view(e, &editing, &confirming, &after_change, &props.on_locked)) }
+                            </ul>
+                        </section>
+                    }) }
+                </>
+            }
+        }
+    };
+    let notice_view = match &*notice {
+        None => html! {},
+        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
+        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
+    };
+    html! {
+        <>
+            { filter_form }
+            { for unreadable.iter().map(|u| html! { <p class="error" role="alert">{ u.clone() }</p> }) }
+            { notice_view }
+            { list }
+        </>
+    }
+}
+
+/// "6/10" or "no pain", as people say it.
+pub fn intensity_text(e: &Entry) -> String {
+    if e.no_pain { t("options_no_pain") } else { tf("options_intensity_of_ten", &[&e.intensity.to_string()]) }
+}
+
+fn entry_view(
+    e: &Entry,
+    editing: &UseStateHandle<Option<EntryId>>,
+    confirming: &UseStateHandle<Option<EntryId>>,
+    after_change: &Callback<Result<String, String>>,
+    on_locked: &Callback<()>,
+) -> Html {
+    let when = format!("{} {}", long_date(entry_day(e)), entry_time(e));
+    if **editing == Some(e.id) {
+        let cancel = {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(None))
+        };
+        return html! {
+            <li class="entry editing">
+                <EntryEditor entry={e.clone()} on_done={after_change.clone()} on_cancel={cancel} on_locked={on_locked.clone()} />
+            </li>
+        };
+    }
+    let regions: Vec<String> = e
+        .regions
+        .iter()
+        .map(|r| match r.intensity {
+            Some(i) => format!("{} ({i})", region_label(&r.region)),
+            None => region_label(&r.region),
+        })
+        .chain(e.custom_regions.iter().cloned())
+        .collect();
+    let qualities: Vec<String> = e.qualities.iter().map(quality_label).chain(e.custom_qualities.iter().cloned()).collect();
+    let medications: Vec<String> =
+        e.medications.iter().map(|m| if m.dose.is_empty() { m.name.clone() } else { format!("{} {}", m.name, m.dose) }).collect();
+    let start_edit = {
+        let (editing, confirming, id) = (editing.clone(), confirming.clone(), e.id);
+        Callback::from(move |_| {
+            confirming.set(None);
+            editing.set(Some(id));
+        })
+    };
+    let ask_delete = {
+        let (confirming, id) = (confirming.clone(), e.id);
+        Callback::from(move |_| confirming.set(Some(id)))
+    };
+    let confirm_row = if **confirming == Some(e.id) {
+        let keep = {
+            let confirming = confirming.clone();
+            Callback::from(move |_| confirming.set(None))
+        };
+        let delete = {
+            let (entry, after_change, on_locked) = (e.clone(), after_change.clone(), on_locked.clone());
+            Callback::from(move |_| {
+                let (entry, after_change, on_locked) = (entry.clone(), after_change.clone(), on_locked.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    after_change.emit(match request(Request::DeleteEntry { entry }, &on_locked).await {
+                        Answer::Got(Response::Done) => Ok(t("options_deleted")),
+                        Answer::Got(other) => Err(unexpected(&other)),
+                        Answer::Locked => Err(t("options_locked_meanwhile")),
+                        Answer::Failed { text, .. } => Err(text),
+                    });
+                });
+            })
+        };
+        html! {
+            <div class="confirm" role="group" aria-label={t("options_delete_confirm")}>
+                <p>{ t("options_delete_confirm") }</p>
+                <button type="button" class="danger" onclick={delete}>{ t("options_delete_yes") }</button>
+                <button type="button" class="secondary" onclick={keep}>{ t("options_delete_no") }</button>
+            </div>
+        }
+    } else {
+        html! {}
+    };
+    html! {
+        <li class="entry">
+            <div class="entry-head">
+                <span class="time">{ entry_time(e) }</span>
+                <span class={classes!("intensity", format!("level-{}", e.intensity.min(10)))}>{ intensity_text(e) }</span>
+                <span class="entry-actions">
+                    <button type="button" class="secondary" onclick={start_edit}
+                        aria-label={tf("options_edit_entry_of", &[&when])}>{ t("options_edit") }</button>
+                    <button type="button" class="secondary" onclick={ask_delete}
+                        aria-label={tf("options_delete_entry_of", &[&when])}>{ t("options_delete") }</button>
+                </span>
+            </div>
+            <dl class="entry-details">
+                if !regions.is_empty() { <dt>{ t("options_field_regions") }</dt><dd>{ regions.join(", ") }</dd> }
+                if !qualities.is_empty() { <dt>{ t("options_field_qualities") }</dt><dd>{ qualities.join(", ") }</dd> }
+                if !medications.is_empty() { <dt>{ t("options_field_medications") }</dt><dd>{ medications.join(", ") }</dd> }
+                if !e.tags.is_empty() { <dt>{ t("options_field_tags") }</dt><dd>{ e.tags.join(", ") }</dd> }
+            </dl>
+            if !e.note.is_empty() { <p class="note">{ e.note.clone() }</p> }
+            { confirm_row }
+        </li>
+    }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+struct EditorProps {
+    entry: Entry,
+    on_done: Callback<Result<String, String>>,
+    on_cancel: Callback<()>,
+    on_locked: Callback<()>,
+}
+
+/// Edits what is most often corrected after the fact: time, intensity, note and tags.
+#[function_component(EntryEditor)]
+fn entry_editor(props: &EditorProps) -> Html {
+    let e = &props.entry;
+    let (date, time) = sotto_vault::report::local_date_time(e.occurred_at, e.utc_offset_minutes);
+    let date = use_state(|| date);
+    let time = use_state(|| time);
+    let intensity = use_state(|| e.intensity.to_string());
+    let note = use_state(|| e.note.clone());
+    let tags = use_state(|| e.tags.join(", "));
+    let problem = use_state(|| None::<String>);
+    let bind = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(event_value(&e)))
+    };
+    let onsubmit = {
+        let (previous, date, time, intensity, note, tags, problem, on_done, on_locked) = (
+            e.clone(),
+            date.clone(),
+            time.clone(),
+            intensity.clone(),
+            note.clone(),
+            tags.clone(),
+            problem.clone(),
+            props.on_done.clone(),
+            props.on_locked.clone(),
+        );
+        Callback::from(move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let Some(day) = parse_iso_date(&date) else {
+                problem.set(Some(t("options_edit_bad_date")));
+                return;
+            };
+            let minutes = time
+                .split_once(':')
+                .and_then(|(h, m)| Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?))
+                .filter(|m| (0..24 * 60).contains(m));
+            let Some(minutes) = minutes else {
+                problem.set(Some(t("options_edit_bad_time")));
+                return;
+            };
+            let Some(level) = intensity.trim().parse::<u8>().ok().filter(|v| *v <= 10) else {
+                problem.set(Some(t("options_edit_bad_intensity")));
+                return;
+            };
+            let mut edited = previous.clone();
+            // The entry keeps the offset it was written at: its day is where it happened.
+            edited.occurred_at = day_start_ms(day, previous.utc_offset_minutes) + minutes * 60_000;
+            edited.intensity = level;
+            edited.no_pain = previous.no_pain && level == 0;
+            edited.note = (*note).clone();
+            edited.tags = tags.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+            let (previous, on_done, on_locked, problem) = (previous.clone(), on_done.clone(), on_locked.clone(), problem.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match request(Request::UpdateEntry { previous, edited }, &on_locked).await {
+                    Answer::Got(Response::EntrySaved { .. }) => on_done.emit(Ok(t("options_saved_entry"))),
+                    Answer::Got(other) => problem.set(Some(unexpected(&other))),
+                    Answer::Locked => problem.set(Some(t("options_locked_meanwhile"))),
+                    Answer::Failed { text, .. } => problem.set(Some(text)),
+                }
+            });
+        })
+    };
+    let cancel = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |_| on_cancel.emit(()))
+    };
+    let id = e.id.to_string();
+    html! {
+        <form class="editor" onsubmit={onsubmit} aria-label={t("options_edit_heading")}>
+            <div class="field">
+                <label for={format!("edit-date-{id}")}>{ t("options_edit_date") }</label>
+                <input id={format!("edit-date-{id}")} type="date" value={(*date).clone()} oninput={bind(&date)} required=true />
+            </div>
+            <div class="field">
+                <label for={format!("edit-time-{id}")}>{ t("options_edit_time") }</label>
+                <input id={format!("edit-time-{id}")} type="time" value={(*time).clone()} oninput={bind(&time)} required=true />
+            </div>
+            <div class="field">
+                <label for={format!("edit-intensity-{id}")}>{ t("options_edit_intensity") }</label>
+                <input id={format!("edit-intensity-{id}")} type="number" min="0" max="10" step="1"
+                    value={(*intensity).clone()} oninput={bind(&intensity)} required=true />
+            </div>
+            <div class="field wide">
+                <label for={format!("edit-note-{id}")}>{ t("options_edit_note") }</label>
+                <textarea id={format!("edit-note-{id}")} rows="4" value={(*note).clone()} oninput={bind(&note)} />
+            </div>
+            <div class="field wide">
+                <label for={format!("edit-tags-{id}")}>{ t("options_edit_tags") }</label>
+                <input id={format!("edit-tags-{id}")} type="text" value={(*tags).clone()} oninput={bind(&tags)} />
+            </div>
+            if let Some(why) = &*problem { <p class="error wide" role="alert">{ why.clone() }</p> }
+            <div class="actions wide">
+                <button type="submit">{ t("options_edit_save") }</button>
+                <button type="button" class="secondary" onclick={cancel}>{ t("options_edit_cancel") }</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,7 @@
+use yew::prelude::*;
+use crate::SectionProps;
+
+#[function_component(Report)]
+pub fn component(_props: &SectionProps) -> Html {
+    html! {}
+}

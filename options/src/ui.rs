@@ -1,0 +1,74 @@
+//! What every section shares: localised text, asking the worker, vocabulary labels.
+
+use sotto_glue::chrome::message;
+use sotto_glue::client::ask;
+use sotto_glue::protocol::{ErrorCode, Request, Response};
+use sotto_vault::{Quality, Region};
+use yew::Callback;
+
+/// The localised text for `key` (an `options_*` message).
+pub fn t(key: &str) -> String {
+    message(key, &[])
+}
+
+/// The localised text for `key` with `$1`… substitutions.
+pub fn tf(key: &str, subs: &[&str]) -> String {
+    message(key, subs)
+}
+
+/// The region's name in the UI language (`region_<key>` when the locale has it).
+pub fn region_label(region: &Region) -> String {
+    vocabulary_label("region_", region.key(), region.label())
+}
+
+pub fn quality_label(quality: &Quality) -> String {
+    vocabulary_label("quality_", quality.key(), quality.label())
+}
+
+fn vocabulary_label(prefix: &str, key: &str, english: &str) -> String {
+    let name = format!("{prefix}{key}");
+    let text = message(&name, &[]);
+    if text == name { english.to_string() } else { text }
+}
+
+/// What a section gets back from the worker, with the two answers every section treats alike
+/// already handled: `Locked` (the page shows its lock screen) and unreachable (a sentence).
+pub enum Answer {
+    Got(Response),
+    Locked,
+    /// The worker refused (`code`) or could not be reached (`None`); `text` is for the user.
+    Failed { code: Option<ErrorCode>, text: String },
+}
+
+/// The sentence for a refusal: ours for the codes a person can act on, else the worker's.
+pub fn error_text(code: ErrorCode, worker_message: String) -> String {
+    match code {
+        ErrorCode::WrongPassphrase => t("options_error_wrong_passphrase"),
+        ErrorCode::Conflict => t("options_error_conflict"),
+        ErrorCode::StorageFull => t("options_error_storage_full"),
+        _ => worker_message,
+    }
+}
+
+/// Asks the worker; a `Locked` answer also calls `on_locked`.
+pub async fn request(request: Request, on_locked: &Callback<()>) -> Answer {
+    match ask(request).await {
+        Ok(Response::Locked) => {
+            on_locked.emit(());
+            Answer::Locked
+        }
+        Ok(Response::Error { code, message }) => Answer::Failed { code: Some(code), text: error_text(code, message) },
+        Ok(response) => Answer::Got(response),
+        Err(error) => Answer::Failed { code: None, text: error.to_string() },
+    }
+}
+
+/// "30.1 MB" style sizes.
+pub fn megabytes(bytes: u64) -> String {
+    crate::chart_data::one_decimal(bytes as f64 / 1_000_000.0)
+}
+
+/// The text for an answer nobody expected (a bug, or a worker from another version).
+pub fn unexpected(response: &Response) -> String {
+    tf("options_error_unexpected", &[&format!("{response:?}").chars().take(80).collect::<String>()])
+}
