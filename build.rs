@@ -24,6 +24,10 @@ const WASM_CRATES: [(&str, &str, &str); 3] = [
     ("sotto-popup", "sotto_popup", "popup"),
     ("sotto-options", "sotto_options", "options"),
 ];
+/// Wasm crates shipped as they are, without wasm-bindgen (same tuple). `sotto-kdf` is the
+/// throwaway Argon2id module the worker instantiates per derivation and drops, so that Argon2's
+/// 64 MiB never stay in the worker's own memory (background/src/kdf.rs).
+const RAW_WASM_CRATES: [(&str, &str, &str); 1] = [("sotto-kdf", "sotto_kdf", "kdf")];
 
 type BuildResult<T> = Result<T, String>;
 
@@ -42,7 +46,7 @@ fn main() {
 fn build_extension(build_wasm: bool) -> BuildResult<()> {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     // Every input of the extension. Only existing paths: cargo reruns forever on a missing one.
-    let crates = ["popup", "background", "options", "glue", "vault"];
+    let crates = ["popup", "background", "options", "glue", "vault", "kdf"];
     let inputs = crates
         .iter()
         .flat_map(|c| [format!("{c}/src"), format!("{c}/Cargo.toml")])
@@ -77,6 +81,10 @@ fn build_extension(build_wasm: bool) -> BuildResult<()> {
     let artifacts = wasm_target_dir.join(WASM_TARGET).join(WASM_PROFILE);
     for (_, stem, out_name) in WASM_CRATES {
         bindgen(&artifacts.join(format!("{stem}.wasm")), out_name, &staging.join("wasm"))?;
+    }
+    for (_, stem, out_name) in RAW_WASM_CRATES {
+        let (from, to) = (artifacts.join(format!("{stem}.wasm")), staging.join("wasm").join(format!("{out_name}.wasm")));
+        fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
     }
     // Swap in whole, so a half-written extension is never what Chromium or a test loads.
     if extension_dir.exists() {
@@ -123,7 +131,7 @@ fn build_wasm_crates(root: &Path, wasm_target_dir: &Path) -> BuildResult<()> {
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(wasm_target_dir);
-    for (package, _, _) in WASM_CRATES {
+    for (package, _, _) in WASM_CRATES.iter().chain(&RAW_WASM_CRATES) {
         command.args(["-p", package]);
     }
     // Cargo hands build scripts an empty CARGO_ENCODED_RUSTFLAGS, which would override RUSTFLAGS:

@@ -4,7 +4,48 @@
 // module, then goes to Rust. No top-level await and no dynamic import(): service workers forbid them.
 import init, * as sotto from './wasm/background.js';
 
-const ready = init({ module_or_path: new URL('./wasm/background_bg.wasm', import.meta.url) });
+// Argon2id needs 64 MiB, and Wasm memory never shrinks: deriving in the worker's own module
+// would keep 64 MiB resident for the worker's whole life. So each derivation gets a fresh
+// instance of the small KDF-only module (kdf/ crate), whose memory is wiped and dropped after.
+// (A service worker cannot start a Worker.) The compiled module is kept; it holds no memory.
+let kdfModule = null;
+async function deriveKekInThrowawayInstance(passphraseBytes, salt, mCostKib, tCost, pCost) {
+  kdfModule ??= fetch(new URL('./wasm/kdf.wasm', import.meta.url))
+    .then((response) => response.arrayBuffer())
+    .then((bytes) => WebAssembly.compile(bytes));
+  const module = await kdfModule;
+  // The KDF module imports nothing it calls; any import it declares fails loudly if reached.
+  const imports = {};
+  for (const { module: name, name: field } of WebAssembly.Module.imports(module)) {
+    imports[name] ??= {};
+    imports[name][field] = () => { throw new Error(`kdf.wasm called ${name}.${field}`); };
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
+  const { memory, kdf_alloc: alloc, kdf_derive: derive } = instance.exports;
+  try {
+    const passPtr = alloc(passphraseBytes.length);
+    new Uint8Array(memory.buffer, passPtr, passphraseBytes.length).set(passphraseBytes);
+    const saltPtr = alloc(16);
+    new Uint8Array(memory.buffer, saltPtr, 16).set(salt);
+    const outPtr = alloc(32);
+    const status = derive(passPtr, passphraseBytes.length, saltPtr, mCostKib, tCost, pCost, outPtr);
+    if (status !== 0) throw new Error(`kdf.wasm refused (status ${status})`);
+    return new Uint8Array(memory.buffer, outPtr, 32).slice();
+  } finally {
+    // Nothing of the passphrase or Argon2's blocks outlives the call, whenever GC comes.
+    new Uint8Array(memory.buffer).fill(0);
+    passphraseBytes.fill(0);
+  }
+}
+
+const ready = init({ module_or_path: new URL('./wasm/background_bg.wasm', import.meta.url) }).then(() => {
+  sotto.install_kdf(deriveKekInThrowawayInstance);
+  sotto.worker_started().catch((error) => console.warn('Sotto worker start', error));
+});
+
+function later(what, run) {
+  ready.then(run).catch((error) => console.warn(`Sotto ${what} failed`, error));
+}
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready
@@ -14,4 +55,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
       sendResponse(undefined);
     });
   return true; // the answer comes asynchronously
+});
+
+chrome.runtime.onInstalled.addListener(() => later('install', () => sotto.on_installed_or_startup()));
+chrome.runtime.onStartup.addListener(() => later('startup', () => sotto.on_installed_or_startup()));
+chrome.alarms.onAlarm.addListener((alarm) => later('alarm', () => sotto.on_alarm(alarm.name)));
+chrome.idle.onStateChanged.addListener((state) => later('idle', () => sotto.on_idle_state(state)));
+chrome.commands.onCommand.addListener((command, tab) => later('command', () => sotto.on_command(command, tab)));
+chrome.contextMenus.onClicked.addListener(function onContextMenuClicked(info, tab) {
+  later('menu', () => sotto.on_context_menu(info.menuItemId, tab));
 });

@@ -2,11 +2,14 @@
 //! is locked gets [`Response::Locked`], never an error dump.
 
 use crate::errors::{sentence, to_response};
+use crate::kdf;
+use crate::locking;
 use crate::session::{Session, session};
+use crate::vanish;
 use sotto_glue::chrome;
-use sotto_glue::protocol::{EntryQuery, ErrorCode, Request, Response, VaultState};
+use sotto_glue::protocol::{EntryQuery, ErrorCode, LockReason, Request, Response, VaultState};
 use sotto_glue::storage::ChromeStore;
-use sotto_vault::{Entry, KdfParams, Passphrase, UnlockedVault, Vault, VaultError, VaultStatus};
+use sotto_vault::{Entry, KdfParams, Kek, Passphrase, UnlockedVault, Vault, VaultError, VaultStatus};
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -17,44 +20,78 @@ fn pong(nonce: String) -> Response {
 }
 
 pub async fn answer(request: Request) -> Response {
-    if let Request::Ping { nonce } = request {
+    match request {
         // Liveness must not wait behind a running unlock.
-        return pong(nonce);
+        Request::Ping { nonce } => return pong(nonce),
+        Request::Vanish => {
+            vanish::vanish(None).await;
+            return Response::Done;
+        }
+        _ => {}
     }
     let mut session = session().await;
+    // A worker that slept through its deadline locks before answering anything.
+    locking::wake(&mut session).await;
     let store = ChromeStore::local();
-    match request {
+    let uses_the_vault = !matches!(request, Request::Status | Request::Lock);
+    let response = match request {
         Request::Ping { nonce } => pong(nonce),
+        Request::Vanish => Response::Done,
         Request::Status => status(&session, &store).await,
         Request::CreateVault { passphrase } => create(&mut session, store, passphrase).await,
         Request::Unlock { passphrase } => unlock(&mut session, store, passphrase).await,
         Request::ResetPassphrase { recovery_code, new_passphrase } => {
-            session.lock();
+            locking::lock(&mut session, LockReason::Requested).await;
             let opened =
-                Vault::unlock_with_recovery_code(store, &recovery_code, &Passphrase::new(new_passphrase), KdfParams::DEFAULT).await;
-            finish_unlock(&mut session, opened).await
+                Vault::unlock_with_recovery_code(store.clone(), &recovery_code, &Passphrase::new(new_passphrase.clone()), KdfParams::DEFAULT)
+                    .await;
+            match opened {
+                // The vault derived the new KEK itself and does not hand it out: derive it again
+                // (out of the worker's memory) for the session copy.
+                Ok(vault) => match kek_for_current_header(&store, new_passphrase).await {
+                    Ok(kek) => finish_unlock(&mut session, Ok((vault, kek))).await,
+                    Err(error) => to_response(&error),
+                },
+                Err(error) => to_response(&error),
+            }
         }
         Request::Lock => {
-            session.lock();
+            locking::lock(&mut session, LockReason::Requested).await;
             status(&session, &store).await
-        }
-        Request::Vanish => {
-            // Lock and forget first: whatever else vanishing does must never delay this.
-            session.lock();
-            Response::Done
         }
         Request::SetDraft { draft } if session.vault.is_some() => {
             session.draft = Some(draft);
             Response::Done
         }
         Request::GetDraft if session.vault.is_some() => Response::Draft { draft: session.draft.clone() },
+        Request::SetSettings { settings } if session.vault.is_some() => {
+            let saved = match session.vault.as_mut() {
+                Some(vault) => set_settings(vault, &settings).await,
+                None => Err(VaultError::NoVault),
+            };
+            match saved {
+                Ok(settings) => {
+                    locking::settings_changed(&mut session, Some(&settings)).await;
+                    Response::Settings { settings }
+                }
+                Err(error) => to_response(&error),
+            }
+        }
+        Request::ChangePassphrase { current, new_passphrase } if session.vault.is_some() => {
+            change_passphrase(&mut session, current, new_passphrase).await
+        }
         // Export and import of encrypted bundles: see transfer.rs.
         request if crate::transfer::handles(&request) => crate::transfer::answer(&mut session, request).await,
         request => match session.vault.as_mut() {
             None => Response::Locked,
             Some(vault) => unlocked(vault, request).await.unwrap_or_else(|error| to_response(&error)),
         },
+    };
+    if uses_the_vault {
+        // Every request that used the vault starts the inactivity window again.
+        locking::touch(&mut session).await;
     }
+    response
 }
 
 async fn status(session: &Session, store: &ChromeStore) -> Response {
@@ -69,20 +106,47 @@ async fn status(session: &Session, store: &ChromeStore) -> Response {
 }
 
 async fn create(session: &mut Session, store: ChromeStore, passphrase: String) -> Response {
-    session.lock();
-    match Vault::create(store, &Passphrase::new(passphrase), KdfParams::DEFAULT).await {
-        Ok((vault, code)) => {
-            session.vault = Some(vault);
+    locking::lock(session, LockReason::Requested).await;
+    // `Vault::create` runs Argon2id itself (the vault offers no create-with-KEK yet), so this
+    // one-time step still grows the worker's memory; the KEK for the session copy is derived again
+    // outside it.
+    let created = match Vault::create(store.clone(), &Passphrase::new(passphrase.clone()), KdfParams::DEFAULT).await {
+        Ok(created) => created,
+        Err(error) => return to_response(&error),
+    };
+    let (vault, code) = created;
+    match kek_for_current_header(&store, passphrase).await {
+        Ok(kek) => {
+            locking::start(session, vault, kek).await;
             Response::Created { recovery_code: code.reveal().to_string() }
         }
         Err(error) => to_response(&error),
     }
 }
 
+/// The KEK for the header now stored, from a passphrase the vault just accepted.
+async fn kek_for_current_header(store: &ChromeStore, passphrase: String) -> Result<Kek, VaultError> {
+    match Vault::status(store).await? {
+        VaultStatus::Locked(info) => kdf::derive_kek(passphrase, &info.kdf, &info.salt).await,
+        VaultStatus::NoVault => Err(VaultError::NoVault),
+    }
+}
+
+/// Opens the vault with a passphrase: Argon2id in a throwaway instance, then the KEK unwraps.
+async fn open_with_passphrase(store: ChromeStore, passphrase: String) -> Result<(UnlockedVault<ChromeStore>, Kek), VaultError> {
+    let info = match Vault::status(&store).await? {
+        VaultStatus::Locked(info) => info,
+        VaultStatus::NoVault => return Err(VaultError::NoVault),
+    };
+    let kek = kdf::derive_kek(passphrase, &info.kdf, &info.salt).await?;
+    let vault = Vault::unlock_with_kek(store, &kek).await?;
+    Ok((vault, kek))
+}
+
 async fn unlock(session: &mut Session, store: ChromeStore, passphrase: String) -> Response {
     // Unlocking again verifies the passphrase afresh rather than trusting an open session.
-    session.lock();
-    let opened = Vault::unlock_with_passphrase(store.clone(), &Passphrase::new(passphrase)).await;
+    locking::lock(session, LockReason::Requested).await;
+    let opened = open_with_passphrase(store.clone(), passphrase).await;
     if let Err(VaultError::WrongPassphrase) = opened {
         // The time only, sealed so that only the unlocked vault can read it back.
         let _ = Vault::record_failed_attempt(&store, now_ms()).await;
@@ -90,11 +154,11 @@ async fn unlock(session: &mut Session, store: ChromeStore, passphrase: String) -
     finish_unlock(session, opened).await
 }
 
-async fn finish_unlock(session: &mut Session, opened: Result<UnlockedVault<ChromeStore>, VaultError>) -> Response {
+async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<ChromeStore>, Kek), VaultError>) -> Response {
     match opened {
-        Ok(mut vault) => {
+        Ok((mut vault, kek)) => {
             let failed_attempts = vault.take_failed_attempts().await.map(|attempts| attempts.times).unwrap_or_default();
-            session.vault = Some(vault);
+            locking::start(session, vault, kek).await;
             Response::Unlocked { failed_attempts }
         }
         Err(error) => to_response(&error),
@@ -114,17 +178,8 @@ async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> R
         },
         Request::ListEntries { query } => list(vault, &query).await?,
         Request::GetSettings => Response::Settings { settings: vault.settings().await? },
-        Request::SetSettings { settings } => {
-            vault.set_settings(&settings).await?;
-            Response::Settings { settings: vault.settings().await? }
-        }
-        Request::ChangePassphrase { current, new_passphrase } => {
-            verify_passphrase(&current).await?;
-            vault.change_passphrase(&Passphrase::new(new_passphrase), KdfParams::DEFAULT).await?;
-            Response::Done
-        }
         Request::RotateRecoveryCode { passphrase } => {
-            verify_passphrase(&passphrase).await?;
+            verify_passphrase(passphrase).await?;
             Response::RecoveryCode { recovery_code: vault.rotate_recovery_code().await?.reveal().to_string() }
         }
         // Every other request is answered in `answer` before reaching the vault.
@@ -146,8 +201,35 @@ async fn moved_is_a_conflict(vault: &UnlockedVault<ChromeStore>, previous: &Entr
 
 /// Sensitive changes ask for the passphrase again, so an unlocked, unattended browser is not
 /// enough to take the journal over.
-async fn verify_passphrase(passphrase: &str) -> Result<(), VaultError> {
-    Vault::unlock_with_passphrase(ChromeStore::local(), &Passphrase::new(passphrase)).await.map(UnlockedVault::lock)
+async fn verify_passphrase(passphrase: String) -> Result<(), VaultError> {
+    open_with_passphrase(ChromeStore::local(), passphrase).await.map(|(vault, _)| vault.lock())
+}
+
+async fn set_settings(vault: &mut UnlockedVault<ChromeStore>, settings: &sotto_vault::Settings) -> Result<sotto_vault::Settings, VaultError> {
+    vault.set_settings(settings).await?;
+    vault.settings().await
+}
+
+async fn change_passphrase(session: &mut Session, current: String, new_passphrase: String) -> Response {
+    if let Err(error) = verify_passphrase(current).await {
+        return to_response(&error);
+    }
+    let changed = match session.vault.as_mut() {
+        // Argon2id runs inside the vault here (no change-with-KEK API yet).
+        Some(vault) => vault.change_passphrase(&Passphrase::new(new_passphrase.clone()), KdfParams::DEFAULT).await,
+        None => return Response::Locked,
+    };
+    if let Err(error) = changed {
+        return to_response(&error);
+    }
+    // The old KEK no longer opens the vault: the session copy needs the new one.
+    match kek_for_current_header(&ChromeStore::local(), new_passphrase).await {
+        Ok(kek) => locking::replace_kek(session, kek).await,
+        // The change is saved; only the copy could not follow, so a worker restart will ask
+        // for the (new) passphrase: lock now rather than keep a stale copy.
+        Err(_) => locking::lock(session, LockReason::Requested).await,
+    }
+    Response::Done
 }
 
 async fn list(vault: &UnlockedVault<ChromeStore>, query: &EntryQuery) -> Result<Response, VaultError> {

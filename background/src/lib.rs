@@ -1,15 +1,29 @@
 //! Sotto's service worker. The JS loader (`extension/background.js`) registers every listener
 //! synchronously at top level and forwards each event here once the Wasm module is ready.
+//! Every entry point first runs the lock check (`locking::wake`): a worker that slept through
+//! its deadline locks before doing anything else.
 
 use sotto_glue::chrome;
 use sotto_glue::protocol::{Envelope, ErrorCode, Request, Response, check_version};
 use wasm_bindgen::prelude::*;
 
+mod behaviour;
+mod browser;
 mod errors;
 mod handlers;
+mod kdf;
+mod lock_policy;
+mod locking;
+mod prefs;
 mod sender;
 mod session;
 mod transfer;
+mod vanish;
+
+pub use kdf::install_kdf;
+
+/// The `commands` names in manifest.json.
+const VANISH_COMMAND: &str = "vanish";
 
 /// Handles one `chrome.runtime.onMessage` event; the loader passes the result to `sendResponse`.
 #[wasm_bindgen]
@@ -35,6 +49,73 @@ async fn answer(message: JsValue) -> Response {
         return refusal;
     }
     handlers::answer(envelope.body).await
+}
+
+/// Runs once per worker start, after the module loaded.
+#[wasm_bindgen]
+pub async fn worker_started() {
+    let _ = browser::restrict_session_storage().await;
+    // The toolbar title and icon set at runtime last only for the browser session: a discreet
+    // toolbar must be neutral from the first moment, while locked.
+    let prefs = behaviour::load().await;
+    if prefs.discreet_mode {
+        behaviour::apply_discreet_mode(&prefs, false).await;
+    }
+    let mut session = session::session().await;
+    locking::wake(&mut session).await;
+}
+
+/// `runtime.onInstalled` and `runtime.onStartup`: put the context-menu item and the toolbar in
+/// the state the behaviour preferences say.
+#[wasm_bindgen]
+pub async fn on_installed_or_startup() {
+    let prefs = behaviour::load().await;
+    behaviour::apply_menu(&prefs).await;
+    behaviour::apply_discreet_mode(&prefs, false).await;
+}
+
+/// `alarms.onAlarm`: the inactivity deadline may have come.
+#[wasm_bindgen]
+pub async fn on_alarm(name: String) {
+    if name != locking::LOCK_ALARM {
+        return;
+    }
+    let mut session = session::session().await;
+    locking::wake(&mut session).await;
+    // Still unlocked (activity moved the deadline): wake again at the new one.
+    locking::rearm(&session).await;
+}
+
+/// `idle.onStateChanged`: "idle" locks if the settings say so; "locked" (screen) always locks.
+#[wasm_bindgen]
+pub async fn on_idle_state(state: String) {
+    let mut session = session::session().await;
+    locking::wake(&mut session).await;
+    if session.is_unlocked() {
+        if let Some(cause) = lock_policy::on_idle_state(&session.policy, &state) {
+            let reason = match cause {
+                lock_policy::LockCause::ScreenLocked => sotto_glue::protocol::LockReason::ScreenLocked,
+                _ => sotto_glue::protocol::LockReason::SystemIdle,
+            };
+            locking::lock(&mut session, reason).await;
+        }
+    }
+}
+
+/// `commands.onCommand` (the quick-log command is `_execute_action`, handled by Chrome itself).
+#[wasm_bindgen]
+pub async fn on_command(command: String, tab: JsValue) {
+    if command == VANISH_COMMAND {
+        vanish::vanish(browser::tab_id(&tab)).await;
+    }
+}
+
+/// `contextMenus.onClicked`.
+#[wasm_bindgen]
+pub async fn on_context_menu(item_id: JsValue, tab: JsValue) {
+    if item_id.as_string().as_deref() == Some(behaviour::MENU_ITEM_ID) {
+        vanish::vanish(browser::tab_id(&tab)).await;
+    }
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {

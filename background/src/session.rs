@@ -1,30 +1,49 @@
-//! The worker's one piece of state: the unlocked vault (holding the keys) and the popup's draft.
+//! The worker's one piece of state: the unlocked vault (holding the keys), the KEK that the
+//! session copy carries, the lock clock, and the popup's draft.
 //!
 //! Requests from the popup and the options page interleave at every `await`, so the state sits
 //! behind an async mutex: each request holds it for its whole run, and two saves can never
 //! interleave their read-modify-write of a segment.
 
+use crate::lock_policy::LockPolicy;
 use futures_util::lock::{Mutex, MutexGuard};
 use sotto_glue::storage::ChromeStore;
-use sotto_vault::UnlockedVault;
+use sotto_vault::{Kek, UnlockedVault};
 
-#[derive(Default)]
 pub struct Session {
     /// `Some` exactly while unlocked. Dropping it zeroizes every key.
     pub vault: Option<UnlockedVault<ChromeStore>>,
+    /// The KEK that opened the vault, kept (zeroized on drop) to write the session copy.
+    pub kek: Option<Kek>,
     /// The popup's unsaved form: memory only, only while unlocked.
     pub draft: Option<serde_json::Value>,
+    /// The rules in force, from the settings read at unlock.
+    pub policy: LockPolicy,
+    /// The last request that used the vault (UTC ms).
+    pub last_activity_ms: i64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session { vault: None, kek: None, draft: None, policy: LockPolicy::default_policy(), last_activity_ms: 0 }
+    }
 }
 
 impl Session {
-    /// Forgets the keys (zeroized as the vault drops) and everything decrypted.
-    pub fn lock(&mut self) {
+    /// Forgets the keys (zeroized as they drop) and everything decrypted, at once and
+    /// synchronously: nothing else the lock does may delay this.
+    pub fn forget(&mut self) {
         if let Some(vault) = self.vault.take() {
             vault.lock();
         }
+        self.kek = None;
         self.draft = None;
         // A decrypted import must not outlive the session that opened it.
         crate::transfer::forget();
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.vault.is_some()
     }
 }
 

@@ -6,8 +6,12 @@
 //!   target (so the workspace tests natively) but only work inside the extension.
 //! - [`client`]: how a page asks the worker something.
 //! - [`storage`]: `chrome.storage` as the vault's key-value store (used by the worker only).
+//! - [`events`]: how a page hears the worker's broadcasts ("locked", "vanished").
+//! - [`vanish`]: Shift ×3 in any Sotto page, and closing the page when Vanish runs.
 
 pub mod chrome;
 pub mod client;
+pub mod events;
 pub mod protocol;
 pub mod storage;
+pub mod vanish;

@@ -273,6 +273,50 @@ pub enum ImportProblem {
     NothingToImport,
 }
 
+/// What the worker tells every open Sotto page without being asked (worker → pages broadcast
+/// over `chrome.runtime.sendMessage`). Travels as an [`EventEnvelope`], whose `event` field
+/// (instead of `body`) keeps it apart from the requests pages send each other's way.
+/// Pages subscribe with `sotto_glue::events::on_worker_event`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerEvent {
+    /// The vault just locked (keys zeroized, drafts gone): show the lock screen at once.
+    Locked { reason: LockReason },
+    /// Vanish ran: the page must close itself now (the worker closes tabs; a popup closes itself).
+    Vanished,
+}
+
+/// Why the vault locked, so a page can say so ("Locked after 5 minutes without activity").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockReason {
+    /// The user asked (`Request::Lock`), or unlocked again from another page.
+    Requested,
+    /// `auto_lock_minutes` passed without a request that used the vault.
+    Inactivity,
+    /// The computer was idle for `idle_minutes`.
+    SystemIdle,
+    /// The screen locked.
+    ScreenLocked,
+    /// Vanish.
+    Vanish,
+    /// The session could not be carried over a worker restart (strict mode, or its copy was gone).
+    WorkerRestarted,
+}
+
+/// The broadcast form of a [`WorkerEvent`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    pub v: u32,
+    pub event: WorkerEvent,
+}
+
+impl EventEnvelope {
+    pub fn new(event: WorkerEvent) -> Self {
+        EventEnvelope { v: PROTOCOL_VERSION, event }
+    }
+}
+
 /// Checks an incoming envelope's version, so the worker answers a stale page clearly.
 pub fn check_version<T>(envelope: &Envelope<T>) -> Result<(), Response> {
     if envelope.v == PROTOCOL_VERSION {
@@ -325,6 +369,16 @@ mod tests {
         assert_eq!(back, rejected);
         let commit: Request = serde_json::from_value(serde_json::json!({"type": "import_commit"})).unwrap();
         assert_eq!(commit, Request::ImportCommit);
+    }
+
+    #[test]
+    fn worker_events_never_read_as_requests_or_responses() {
+        let locked = serde_json::to_value(EventEnvelope::new(WorkerEvent::Locked { reason: LockReason::Inactivity })).unwrap();
+        assert_eq!(locked, serde_json::json!({"v": PROTOCOL_VERSION, "event": {"type": "locked", "reason": "inactivity"}}));
+        assert!(serde_json::from_value::<Envelope<Request>>(locked.clone()).is_err());
+        assert!(serde_json::from_value::<Envelope<Response>>(locked).is_err());
+        let request = serde_json::to_value(Envelope::new(Request::Status)).unwrap();
+        assert!(serde_json::from_value::<EventEnvelope>(request).is_err());
     }
 
     #[test]

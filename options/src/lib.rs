@@ -160,6 +160,7 @@ fn app() -> Html {
 
 #[wasm_bindgen(start)]
 pub fn start() {
+    sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
         yew::Renderer::<App>::with_root(root).render();
     }

@@ -4,4 +4,5 @@
 mod harness;
 mod spine;
 mod worker;
+mod lock_and_vanish;
 mod options;
