@@ -144,6 +144,9 @@ impl Browser {
                 "--password-store=basic",
                 "--mute-audio",
                 "--window-size=1280,900",
+                // No test may reach the network: every host name fails to resolve, locally,
+                // without a DNS query (loopback addresses still work).
+                "--host-resolver-rules=MAP * ~NOTFOUND",
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--load-extension={}", extension_dir.display()))
