@@ -113,6 +113,13 @@ impl Cdp {
                     self.send_only(method, json!({}), Some(&session_id));
                 }
             }
+            // Chrome stops an idle service worker but keeps its target and our session; when an
+            // event starts it again, it waits paused for the debugger once more (auto-attach's
+            // waitForDebuggerOnStart) and says so only with this event, never with a new
+            // attachedToTarget. Runtime and Log stay enabled on the session: only resume it.
+            "Inspector.targetReloadedAfterCrash" if state.targets.contains_key(&session) => {
+                self.send_only("Runtime.runIfWaitingForDebugger", json!({}), Some(&session));
+            }
             "Target.detachedFromTarget" => {
                 if let Some(id) = params["sessionId"].as_str() {
                     state.targets.remove(id);
