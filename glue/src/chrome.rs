@@ -21,6 +21,12 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     fn i18n_get_message(name: &str, substitutions: &JsValue) -> String;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getUILanguage)]
+    fn i18n_get_ui_language() -> String;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = openOptionsPage, catch)]
+    fn runtime_open_options_page() -> Result<Promise, JsValue>;
 }
 
 /// `chrome.runtime.sendMessage(message)`: resolves to the receiver's `sendResponse` value.
@@ -50,4 +56,15 @@ pub fn message(name: &str, substitutions: &[&str]) -> String {
     }
     let text = i18n_get_message(name, &subs);
     if text.is_empty() { name.to_string() } else { text }
+}
+
+/// The browser's UI language (`chrome.i18n.getUILanguage()`), for formatting dates and numbers
+/// the way the messages' language writes them.
+pub fn ui_language() -> String {
+    i18n_get_ui_language()
+}
+
+/// `chrome.runtime.openOptionsPage()`: opens (or focuses) the options page.
+pub async fn open_options_page() -> Result<(), JsValue> {
+    JsFuture::from(runtime_open_options_page()?).await.map(|_| ())
 }

@@ -1,69 +1,218 @@
-//! Sotto's popup: the quick log. It talks only to the worker, through `sotto_glue::client`.
+//! Sotto's popup: set up, unlock and log in seconds. It talks only to the worker, through
+//! `sotto_glue::client`; it never sees key material.
+//!
+//! [`App`] owns which screen is showing and moves between them; each screen owns its own form.
 
-use sotto_glue::chrome::message;
-use sotto_glue::client::ask;
-use sotto_glue::protocol::{Request, Response, VaultState};
+use std::rc::Rc;
+
+use form::{Draft, LogForm};
+use i18n::t;
+use sotto_glue::events::on_worker_event;
+use sotto_glue::protocol::{LockReason, Request, Response, VaultState, WorkerEvent};
 use wasm_bindgen::prelude::*;
+use worker::{call, unexpected, Failure};
 use yew::prelude::*;
 
-/// What the popup knows about the worker, owned in one place.
+mod chips;
+mod clock;
+mod dom;
+mod extras;
+mod form;
+mod i18n;
+mod intensity;
+mod journal;
+mod passphrase;
+mod recent;
+mod recovery;
+mod setup;
+mod strength;
+mod topbar;
+mod unlock;
+mod when;
+mod worker;
+
+/// Which screen the popup shows.
 #[derive(Clone, PartialEq)]
-enum WorkerView {
+enum Screen {
+    /// Waiting for the worker's first answer (a few milliseconds; nothing is drawn yet).
     Connecting,
-    Ready { version: String, state: VaultState },
-    Failed(String),
+    /// The worker could not be reached or understood; in words.
+    Broken(String),
+    /// First run: choose a passphrase.
+    Setup,
+    /// The journal was just created: show the recovery code until the user confirms it.
+    Recovery { code: Rc<str> },
+    /// The lock screen. `note` says why it is showing now; `kept` is a form the popup could not
+    /// save because the journal locked meanwhile (kept in this page's memory only).
+    Locked { note: Option<String>, kept: Option<LogForm> },
+    /// The quick log.
+    Journal { failed_attempts: Rc<Vec<i64>>, notice: Option<String>, form: Option<LogForm> },
+    /// Vanish was pressed: nothing is drawn while the worker locks and closes everything.
+    Gone,
 }
 
-async fn connect() -> WorkerView {
-    let nonce = format!("{}", js_sys_random());
-    let version = match ask(Request::Ping { nonce: nonce.clone() }).await {
-        Ok(Response::Pong { nonce: echoed, worker_version }) if echoed == nonce => worker_version,
-        Ok(other) => return WorkerView::Failed(format!("unexpected answer: {other:?}")),
-        Err(e) => return WorkerView::Failed(e.to_string()),
+/// The first screen: from the worker's status and, when unlocked, the draft it keeps for us.
+async fn first_screen() -> Screen {
+    let state = match call(Request::Status).await {
+        Ok(Response::Status { state }) => state,
+        Ok(_) => return Screen::Broken(unexpected().text()),
+        Err(failure) => return Screen::Broken(failure.text()),
     };
-    match ask(Request::Status).await {
-        Ok(Response::Status { state }) => WorkerView::Ready { version, state },
-        Ok(other) => WorkerView::Failed(format!("unexpected answer: {other:?}")),
-        Err(e) => WorkerView::Failed(e.to_string()),
+    match state {
+        VaultState::NoVault => Screen::Setup,
+        VaultState::Locked => Screen::Locked { note: None, kept: None },
+        VaultState::Unlocked => match call(Request::GetDraft).await {
+            Ok(Response::Draft { draft }) => match Draft::from_json(draft) {
+                Some(Draft::RecoveryPending { recovery_code }) => Screen::Recovery { code: recovery_code.into() },
+                Some(Draft::Log { form }) => journal_screen(Vec::new(), None, Some(form)),
+                None => journal_screen(Vec::new(), None, None),
+            },
+            Err(Failure::Locked) => Screen::Locked { note: None, kept: None },
+            // A draft is a convenience: without it the journal still opens.
+            _ => journal_screen(Vec::new(), None, None),
+        },
     }
 }
 
-fn js_sys_random() -> u64 {
-    // A per-open nonce only proves the answer is to this request; it is not a secret.
-    (web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0) * 1000.0) as u64
+/// What the lock screen says when the worker locked on its own while the popup was open, and
+/// whether the form being typed is kept (in this page's memory only) for after unlocking: yes
+/// when a timer or the system locked it, no when a person chose to lock or vanish.
+fn lock_note(reason: LockReason) -> (Option<String>, bool) {
+    let key = match reason {
+        LockReason::Inactivity => "popup_locked_inactivity",
+        LockReason::SystemIdle => "popup_locked_system_idle",
+        LockReason::ScreenLocked => "popup_locked_screen_locked",
+        LockReason::WorkerRestarted => "popup_locked_restarted",
+        _ => return (None, false),
+    };
+    (Some(t(key)), true)
 }
 
-#[function_component(App)]
+fn journal_screen(failed_attempts: Vec<i64>, notice: Option<String>, form: Option<LogForm>) -> Screen {
+    Screen::Journal { failed_attempts: Rc::new(failed_attempts), notice, form }
+}
+
+#[component(App)]
 fn app() -> Html {
-    let view = use_state(|| WorkerView::Connecting);
+    let screen = use_state(|| Screen::Connecting);
+    let lock_failure = use_state(|| None::<String>);
+    // The screen as of this render, for the worker-event listener installed once below.
+    let showing = use_mut_ref(|| Screen::Connecting);
+    *showing.borrow_mut() = (*screen).clone();
+    // The quick-log form as last rendered, written by the journal screen.
+    let typed: Rc<std::cell::RefCell<LogForm>> = use_mut_ref(LogForm::default);
     {
-        let view = view.clone();
+        let (screen, typed) = (screen.clone(), typed.clone());
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move { view.set(connect().await) });
+            let first = screen.clone();
+            wasm_bindgen_futures::spawn_local(async move { first.set(first_screen().await) });
+            // The worker locked (timer, idle, screen lock, another page): the lock screen at
+            // once, over whatever was showing of the journal. Its drafts are gone with the key.
+            on_worker_event(move |event| {
+                if let WorkerEvent::Locked { reason } = event {
+                    let showing = showing.borrow().clone();
+                    let (note, keep) = lock_note(reason);
+                    match showing {
+                        Screen::Journal { .. } => {
+                            let form = typed.borrow().clone();
+                            let kept = (keep && !form.is_empty()).then_some(form);
+                            screen.set(Screen::Locked { note, kept });
+                        }
+                        Screen::Recovery { .. } => screen.set(Screen::Locked { note, kept: None }),
+                        _ => {}
+                    }
+                }
+            });
         });
     }
-    let status = match &*view {
-        WorkerView::Connecting => html! { <p class="status">{ message("popup_connecting", &[]) }</p> },
-        WorkerView::Ready { version, state } => {
-            let state_text = match state {
-                VaultState::NoVault => message("state_no_vault", &[]),
-                VaultState::Locked => message("state_locked", &[]),
-                VaultState::Unlocked => message("state_unlocked", &[]),
-            };
-            html! {
-                <>
-                    <p class="status" data-testid="worker-status">{ message("popup_worker_ready", &[version]) }</p>
-                    <p class="status">{ state_text }</p>
-                </>
-            }
-        }
-        WorkerView::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+
+    let on_vanish = {
+        let screen = screen.clone();
+        Callback::from(move |_: ()| {
+            // Hide everything first, then ask the worker: what is on screen goes at once.
+            screen.set(Screen::Gone);
+            wasm_bindgen_futures::spawn_local(topbar::vanish());
+        })
     };
+    let on_created = {
+        let screen = screen.clone();
+        Callback::from(move |code: String| screen.set(Screen::Recovery { code: code.into() }))
+    };
+    let on_recovery_confirmed = {
+        let screen = screen.clone();
+        Callback::from(move |_: ()| screen.set(journal_screen(Vec::new(), None, None)))
+    };
+    let on_unlocked = {
+        let screen = screen.clone();
+        let kept = match &*screen {
+            Screen::Locked { kept, .. } => kept.clone(),
+            _ => None,
+        };
+        Callback::from(move |(failed_attempts, notice): (Vec<i64>, Option<String>)| {
+            screen.set(journal_screen(failed_attempts, notice, kept.clone()))
+        })
+    };
+    let on_locked = {
+        let screen = screen.clone();
+        Callback::from(move |(note, kept): (Option<String>, Option<LogForm>)| screen.set(Screen::Locked { note, kept }))
+    };
+
+    let body = match &*screen {
+        Screen::Connecting | Screen::Gone => html! {},
+        Screen::Broken(why) => html! {
+            <section class="screen">
+                <p class="error" role="alert">{ why.clone() }</p>
+            </section>
+        },
+        Screen::Setup => html! { <setup::Setup on_created={on_created} /> },
+        Screen::Recovery { code } => html! { <recovery::Recovery code={code.clone()} on_confirmed={on_recovery_confirmed} /> },
+        Screen::Locked { note, kept } => html! {
+            <unlock::Unlock note={note.clone()} keeps_form={kept.is_some()} on_unlocked={on_unlocked} />
+        },
+        Screen::Journal { failed_attempts, notice, form } => html! {
+            <journal::Journal
+                failed_attempts={failed_attempts.clone()}
+                notice={notice.clone()}
+                initial_form={form.clone()}
+                typed={typed.clone()}
+                on_locked={on_locked.clone()}
+            />
+        },
+    };
+    let unlocked = matches!(&*screen, Screen::Journal { .. });
+    let lock = unlocked.then(|| {
+        let (screen, lock_failure) = (screen.clone(), lock_failure.clone());
+        Callback::from(move |_: ()| {
+            let (screen, lock_failure) = (screen.clone(), lock_failure.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match call(Request::Lock).await {
+                    Ok(Response::Status { .. }) | Err(Failure::Locked) => {
+                        lock_failure.set(None);
+                        screen.set(Screen::Locked { note: None, kept: None });
+                    }
+                    // Never show a lock screen over a journal that is still open.
+                    Ok(_) => lock_failure.set(Some(unexpected().text())),
+                    Err(failure) => lock_failure.set(Some(i18n::t1("popup_lock_failed", &failure.text()))),
+                }
+            });
+        })
+    });
+    let busy = matches!(&*screen, Screen::Connecting);
     html! {
-        <main aria-live="polite">
-            <h1>{ message("app_name", &[]) }</h1>
-            { status }
-        </main>
+        <>
+            if !matches!(&*screen, Screen::Gone) {
+                <topbar::TopBar on_vanish={on_vanish} on_lock={lock} history={unlocked} />
+            }
+            <main aria-busy={busy.to_string()}>
+                if let Some(why) = &*lock_failure {
+                    <p class="error" role="alert">{ why.clone() }</p>
+                }
+                if busy {
+                    <p class="connecting">{ t("popup_connecting") }</p>
+                }
+                { body }
+            </main>
+        </>
     }
 }
 

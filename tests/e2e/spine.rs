@@ -20,9 +20,9 @@ fn worker_starts_without_errors_and_runs_the_built_version() {
 fn popup_renders_from_wasm_and_the_worker_answers_it() {
     let browser = Browser::launch();
     let popup = browser.open_extension_page("popup.html");
-    // Both lines come from the worker's answers, rendered by the popup's Yew app.
-    popup.wait_for_text(&format!("Worker ready · version {}", env!("CARGO_PKG_VERSION")));
+    // The first-run screen shows only once the worker has answered that there is no vault.
     popup.wait_for_text("No journal yet in this browser.");
+    popup.wait_for_role("heading", "Set up your private journal");
     popup.wait_for_role("heading", "Sotto");
     browser.assert_no_context_errors();
 }

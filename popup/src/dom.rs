@@ -1,0 +1,61 @@
+//! The few direct DOM touches Yew does not cover: focus, field values, marks.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::NodeRef;
+
+/// Focuses the first element matching `selector` inside `container`.
+pub fn focus_within(container: &NodeRef, selector: &str) {
+    let found = container.cast::<Element>().and_then(|root| root.query_selector(selector).ok().flatten());
+    if let Some(element) = found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Selects the text of an input, so typing replaces it.
+pub fn select_all(node: &NodeRef) {
+    if let Some(input) = node.cast::<HtmlInputElement>() {
+        let _ = input.focus();
+        input.select();
+    }
+}
+
+/// The current value of the input, textarea or select that fired `event`.
+pub fn value_of(event: &Event) -> String {
+    let Some(target) = event.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        input.value()
+    } else if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
+        area.value()
+    } else if let Some(select) = target.dyn_ref::<HtmlSelectElement>() {
+        select.value()
+    } else {
+        String::new()
+    }
+}
+
+/// Whether keys typed into `event`'s target are text (so a digit is not an intensity shortcut).
+pub fn is_typing_target(event: &Event) -> bool {
+    let Some(element) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
+    match element.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => {
+            let kind = element.get_attribute("type").unwrap_or_default();
+            !matches!(kind.as_str(), "radio" | "checkbox" | "button" | "submit")
+        }
+        _ => false,
+    }
+}
+
+/// The tag name of `event`'s target ("BUTTON", "TEXTAREA", …).
+pub fn target_tag(event: &Event) -> String {
+    event.target().and_then(|t| t.dyn_into::<Element>().ok()).map(|e| e.tag_name()).unwrap_or_default()
+}
+
+/// `performance.mark("sotto:ready")`: the moment a screen is ready to type into (read by the
+/// open-to-ready benchmark).
+pub fn mark_ready() {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("sotto:ready");
+    }
+}

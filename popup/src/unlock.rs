@@ -1,0 +1,196 @@
+//! The lock screen: unlock with the passphrase, or reset it with the recovery code.
+
+use crate::dom::{focus_within, mark_ready, select_all, value_of};
+use crate::i18n::{t, t1};
+use crate::passphrase::{problem, PassphraseFields};
+use crate::worker::{call, unexpected, Failure};
+use sotto_glue::protocol::{ErrorCode, Request, Response};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct UnlockProps {
+    /// Why the lock screen is showing now, when it is not the usual reason.
+    pub note: Option<String>,
+    /// The popup is holding a form it could not save; unlocking brings it back.
+    pub keeps_form: bool,
+    /// Unlocked: the failed attempts to report, and a notice for the journal screen.
+    pub on_unlocked: Callback<(Vec<i64>, Option<String>)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Passphrase,
+    RecoveryCode,
+}
+
+/// The user's words for an unlock that did not work.
+fn unlock_failure_text(failure: &Failure) -> String {
+    match failure {
+        Failure::Refused { code: ErrorCode::WrongPassphrase, .. } => t("popup_wrong_passphrase"),
+        Failure::Refused { code: ErrorCode::WrongRecoveryCode, .. } => t("popup_wrong_recovery_code"),
+        other => t1("popup_unlock_failed", &other.text()),
+    }
+}
+
+#[component(Unlock)]
+pub fn unlock(props: &UnlockProps) -> Html {
+    let mode = use_state(|| Mode::Passphrase);
+    let passphrase = use_state(String::new);
+    let code = use_state(String::new);
+    let new_passphrase = use_state(String::new);
+    let confirm = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let caps_lock = use_state(|| false);
+    let section = use_node_ref();
+    let passphrase_input = use_node_ref();
+    {
+        let section = section.clone();
+        use_effect_with(*mode, move |_| {
+            focus_within(&section, "input");
+            mark_ready();
+        });
+    }
+
+    let finish = {
+        let (busy, error, on_unlocked, passphrase_input) =
+            (busy.clone(), error.clone(), props.on_unlocked.clone(), passphrase_input.clone());
+        move |request: Request, notice: Option<String>| {
+            busy.set(true);
+            error.set(None);
+            let (busy, error, on_unlocked, passphrase_input) =
+                (busy.clone(), error.clone(), on_unlocked.clone(), passphrase_input.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match call(request).await {
+                    Ok(Response::Unlocked { failed_attempts }) => on_unlocked.emit((failed_attempts, notice)),
+                    Ok(_) => {
+                        busy.set(false);
+                        error.set(Some(t1("popup_unlock_failed", &unexpected().text())));
+                    }
+                    Err(failure) => {
+                        busy.set(false);
+                        error.set(Some(unlock_failure_text(&failure)));
+                        // Typing again replaces the wrong passphrase.
+                        select_all(&passphrase_input);
+                    }
+                }
+            });
+        }
+    };
+    let on_unlock = {
+        let (passphrase, busy, error, finish) = (passphrase.clone(), busy.clone(), error.clone(), finish.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            if passphrase.is_empty() {
+                error.set(Some(t("popup_passphrase_empty")));
+                return;
+            }
+            finish(Request::Unlock { passphrase: (*passphrase).clone() }, None);
+        })
+    };
+    let on_reset = {
+        let (code, new_passphrase, confirm, busy, error) =
+            (code.clone(), new_passphrase.clone(), confirm.clone(), busy.clone(), error.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            if code.trim().is_empty() {
+                error.set(Some(t("popup_recovery_code_empty")));
+                return;
+            }
+            if let Some(key) = problem(&new_passphrase, &confirm) {
+                error.set(Some(t(key)));
+                return;
+            }
+            let request =
+                Request::ResetPassphrase { recovery_code: (*code).clone(), new_passphrase: (*new_passphrase).clone() };
+            finish(request, Some(t("popup_passphrase_was_reset")));
+        })
+    };
+    let switch_to = |target: Mode| {
+        let (mode, error) = (mode.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            mode.set(target);
+        })
+    };
+    let watch_caps_lock = {
+        let caps_lock = caps_lock.clone();
+        Callback::from(move |event: KeyboardEvent| caps_lock.set(event.get_modifier_state("CapsLock")))
+    };
+    let submit_label = |idle: &str, working: &str| {
+        if *busy {
+            html! { <><span class="spinner" aria-hidden="true"></span>{ t(working) }</> }
+        } else {
+            html! { { t(idle) } }
+        }
+    };
+    let error_line = html! { <p class="error" role="alert">{ (*error).clone().unwrap_or_default() }</p> };
+
+    let body = match *mode {
+        Mode::Passphrase => html! {
+            <>
+                <h2 id="unlock-title">{ t("state_locked") }</h2>
+                if let Some(note) = &props.note {
+                    <p class="notice">{ note.clone() }</p>
+                }
+                if props.keeps_form {
+                    <p class="notice">{ t("popup_kept_until_unlock") }</p>
+                }
+                <form onsubmit={on_unlock} novalidate=true>
+                    <div class="field">
+                        <label for="unlock-passphrase">{ t("popup_passphrase") }</label>
+                        <input id="unlock-passphrase" type="password" autocomplete="current-password" spellcheck="false"
+                            ref={passphrase_input} value={(*passphrase).clone()} aria-describedby="unlock-caps"
+                            onkeydown={watch_caps_lock.clone()} onkeyup={watch_caps_lock}
+                            oninput={Callback::from({ let p = passphrase.clone(); move |e: InputEvent| p.set(value_of(&e)) })} />
+                        <p class="field-hint" id="unlock-caps">
+                            if *caps_lock { { t("popup_caps_lock_on") } }
+                        </p>
+                    </div>
+                    { error_line }
+                    <button type="submit" class="primary" aria-disabled={busy.to_string()}>
+                        { submit_label("popup_unlock", "popup_unlocking") }
+                    </button>
+                </form>
+                <p class="aside">
+                    { t("popup_forgot_passphrase") }{ " " }
+                    <button type="button" class="link" onclick={switch_to(Mode::RecoveryCode)}>{ t("popup_use_recovery_code") }</button>
+                </p>
+            </>
+        },
+        Mode::RecoveryCode => html! {
+            <>
+                <h2 id="unlock-title">{ t("popup_reset_title") }</h2>
+                <p class="lead">{ t("popup_reset_intro") }</p>
+                <form onsubmit={on_reset} novalidate=true>
+                    <div class="field">
+                        <label for="reset-code">{ t("popup_recovery_code_label") }</label>
+                        <input id="reset-code" type="text" class="code-input" autocomplete="off" spellcheck="false" autocapitalize="characters"
+                            value={(*code).clone()}
+                            oninput={Callback::from({ let c = code.clone(); move |e: InputEvent| c.set(value_of(&e)) })} />
+                    </div>
+                    <PassphraseFields id="reset-passphrase" label={t("popup_new_passphrase")}
+                        value={(*new_passphrase).clone()} confirm={(*confirm).clone()}
+                        on_value={Callback::from({ let p = new_passphrase.clone(); move |v| p.set(v) })}
+                        on_confirm={Callback::from({ let c = confirm.clone(); move |v| c.set(v) })} />
+                    { error_line }
+                    <div class="row">
+                        <button type="submit" class="primary" aria-disabled={busy.to_string()}>
+                            { submit_label("popup_reset_and_unlock", "popup_unlocking") }
+                        </button>
+                        <button type="button" onclick={switch_to(Mode::Passphrase)}>{ t("popup_back") }</button>
+                    </div>
+                </form>
+            </>
+        },
+    };
+    html! {
+        <section class="screen" ref={section} aria-labelledby="unlock-title" aria-busy={busy.to_string()}>{ body }</section>
+    }
+}
