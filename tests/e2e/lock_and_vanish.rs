@@ -179,7 +179,6 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
 }
 
 #[test]
-#[ignore = "failed from a clean clone under load: the session copy outlived its deadline (alarm did not wake the stopped worker within 105 s); being fixed"]
 fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
     let browser = launch();
     let page = with_vault(&browser);
