@@ -96,7 +96,8 @@ pub fn summary(props: &RowsProps) -> Html {
 }
 
 fn grid_and_axes(rows: &[DayRow], top_value: u32, is_intensity: bool) -> Html {
-    let levels: Vec<u32> = if is_intensity { vec![0, 2, 4, 6, 8, 10] } else { vec![0, top_value.div_ceil(2), top_value] };
+    let mut levels: Vec<u32> = if is_intensity { vec![0, 2, 4, 6, 8, 10] } else { vec![0, top_value.div_ceil(2), top_value] };
+    levels.dedup();
     let y_of = |v: u32| if is_intensity { intensity_y(f64::from(v)) } else { baseline_y() - f64::from(v) / f64::from(top_value.max(1)) * (HEIGHT - TOP - BOTTOM) };
     let wanted = if rows.len() <= 7 { 7 } else { 6 };
     html! {
@@ -110,10 +111,12 @@ fn grid_and_axes(rows: &[DayRow], top_value: u32, is_intensity: bool) -> Html {
                     </>
                 }
             }) }
-            { for label_days(rows.len(), wanted).into_iter().map(|i| html! {
-                <text class="axis-label" x={one_decimal(chart_data::day_x(i, rows.len()))} y={one_decimal(HEIGHT - 8.0)} text-anchor="middle">
-                    { axis_date(rows[i].day) }
-                </text>
+            { for label_days(rows.len(), wanted).into_iter().map(|i| {
+                // The last label ends at the plot's edge instead of running past it.
+                let (x, anchor) = if i + 1 == rows.len() && rows.len() > 1 { (WIDTH - RIGHT, "end") } else { (chart_data::day_x(i, rows.len()), "middle") };
+                html! {
+                    <text class="axis-label" x={one_decimal(x)} y={one_decimal(HEIGHT - 8.0)} text-anchor={anchor}>{ axis_date(rows[i].day) }</text>
+                }
             }) }
         </g>
     }
@@ -136,7 +139,7 @@ pub fn intensity_chart(props: &RowsProps) -> Html {
     html! {
         <figure class="chart" aria-labelledby="chart-intensity-caption">
             <figcaption id="chart-intensity-caption">{ t("options_chart_intensity") }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="chart-intensity-title chart-intensity-desc">
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="chart-intensity-title" aria-describedby="chart-intensity-desc">
                 <title id="chart-intensity-title">{ t("options_chart_intensity") }</title>
                 <desc id="chart-intensity-desc">{ desc }</desc>
                 { grid_and_axes(rows, 10, true) }
@@ -189,7 +192,7 @@ pub fn pain_free_chart(props: &RowsProps) -> Html {
     html! {
         <figure class="chart" aria-labelledby="chart-free-caption">
             <figcaption id="chart-free-caption">{ t("options_chart_pain_free") }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {}", one_decimal(height))} role="img" aria-labelledby="chart-free-title chart-free-desc">
+            <svg viewBox={format!("0 0 {WIDTH} {}", one_decimal(height))} role="img" aria-labelledby="chart-free-title" aria-describedby="chart-free-desc">
                 <title id="chart-free-title">{ t("options_chart_pain_free") }</title>
                 <desc id="chart-free-desc">{ desc.clone() }</desc>
                 <g aria-hidden="true">
@@ -222,7 +225,7 @@ pub fn medication_chart(props: &RowsProps) -> Html {
     html! {
         <figure class="chart" aria-labelledby="chart-med-caption">
             <figcaption id="chart-med-caption">{ t("options_chart_medication") }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="chart-med-title chart-med-desc">
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby="chart-med-title" aria-describedby="chart-med-desc">
                 <title id="chart-med-title">{ t("options_chart_medication") }</title>
                 <desc id="chart-med-desc">{ desc }</desc>
                 { grid_and_axes(rows, top, false) }
@@ -268,7 +271,7 @@ pub fn region_chart(props: &RegionProps) -> Html {
     html! {
         <figure class="chart" aria-labelledby="chart-regions-caption">
             <figcaption id="chart-regions-caption">{ t("options_chart_regions") }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {}", one_decimal(height))} role="img" aria-labelledby="chart-regions-title chart-regions-desc">
+            <svg viewBox={format!("0 0 {WIDTH} {}", one_decimal(height))} role="img" aria-labelledby="chart-regions-title" aria-describedby="chart-regions-desc">
                 <title id="chart-regions-title">{ t("options_chart_regions") }</title>
                 <desc id="chart-regions-desc">{ desc }</desc>
                 <g aria-hidden="true">

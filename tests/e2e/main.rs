@@ -6,4 +6,3 @@ mod spine;
 mod worker;
 mod lock_and_vanish;
 mod options;
-mod popup;
