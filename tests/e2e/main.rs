@@ -6,3 +6,4 @@ mod spine;
 mod worker;
 mod lock_and_vanish;
 mod options;
+mod popup;
