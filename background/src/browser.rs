@@ -40,6 +40,10 @@ extern "C" {
     fn tabs_query(query: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = update, catch)]
     fn tabs_update(tab_id: i32, properties: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = get, catch)]
+    fn tabs_get(tab_id: i32) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
+    fn tabs_create(properties: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = remove, catch)]
     fn tabs_remove(tab_ids: &JsValue) -> Result<Promise, JsValue>;
 
@@ -158,15 +162,36 @@ pub fn tab_id(tab: &JsValue) -> Option<i32> {
     field(tab, "id").as_f64().map(|id| id as i32).filter(|&id| id >= 0)
 }
 
+/// Opens `url` in a new, active tab at the place of `tab_id` (same window, same position), or in
+/// the last focused window when that tab is already gone. `tabs.get` and `tabs.create` need no
+/// `tabs` permission for this.
+pub async fn open_tab_in_place_of(tab_id: i32, url: &str) -> Result<(), String> {
+    let mut properties = serde_json::json!({"url": url, "active": true});
+    if let Ok(tab) = settle(tabs_get(tab_id)).await {
+        if let (Some(window_id), Some(index)) = (field(&tab, "windowId").as_f64(), field(&tab, "index").as_f64()) {
+            properties["windowId"] = serde_json::json!(window_id);
+            properties["index"] = serde_json::json!(index);
+        }
+    }
+    settle(tabs_create(&to_js(&properties))).await.map(|_| ())
+}
+
 pub async fn navigate_tab(tab_id: i32, url: &str) -> Result<(), String> {
     settle(tabs_update(tab_id, &to_js(&serde_json::json!({"url": url})))).await.map(|_| ())
 }
 
+/// Closes each tab on its own: `tabs.remove` with a list fails whole when one tab is already
+/// gone (a Sotto page may close itself first), and every other tab must still close.
 pub async fn close_tabs(tab_ids: &[i32]) -> Result<(), String> {
-    if tab_ids.is_empty() {
-        return Ok(());
-    }
-    settle(tabs_remove(&to_js(tab_ids))).await.map(|_| ())
+    let closing = tab_ids.iter().map(|&id| async move { settle(tabs_remove(&JsValue::from(id))).await });
+    let failures: Vec<String> = futures_util::future::join_all(closing)
+        .await
+        .into_iter()
+        .filter_map(Result::err)
+        // Closed already (by itself): that is what we wanted.
+        .filter(|why| !why.starts_with("No tab with id"))
+        .collect();
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
 }
 
 /// The tab ids of every open Sotto page shown in a tab (`runtime.getContexts`).

@@ -11,7 +11,7 @@ use sotto_glue::protocol::{LockReason, WorkerEvent};
 
 /// Runs Vanish. `trigger_tab`: the tab the command or menu click happened in, if known.
 pub async fn vanish(trigger_tab: Option<i32>) {
-    // Read while the lock runs: both only read, and neither may delay the lock.
+    // Prepared here, run only after the lock (futures are lazy): nothing may delay the lock.
     let prefs = behaviour::load();
     let active = async {
         match trigger_tab {
@@ -28,24 +28,36 @@ pub async fn vanish(trigger_tab: Option<i32>) {
     let (prefs, active) = futures_util::join!(prefs, active);
     let own_tabs = browser::own_page_tabs().await.unwrap_or_default();
     let destination = prefs.vanish_destination().to_string();
-    // A Sotto page that is the active tab is not closed but replaced, so the window shows the
-    // neutral page rather than whatever tab lies behind it.
-    let to_close: Vec<i32> = own_tabs.iter().copied().filter(|&id| Some(id) != active).collect();
-    let move_active = async {
-        if let Some(tab) = active {
-            if let Err(why) = browser::navigate_tab(tab, &destination).await {
-                warn(&format!("Vanish could not move the active tab: {why}"));
-            }
-        }
-    };
     let close = async {
-        if let Err(why) = browser::close_tabs(&to_close).await {
+        if let Err(why) = browser::close_tabs(&own_tabs).await {
             warn(&format!("Vanish could not close a Sotto tab: {why}"));
         }
     };
-    // The popup (not a tab) closes itself on this event.
+    // Every Sotto page closes itself on this event; the popup (not a tab) can only close itself.
     let tell_pages = locking::announce(WorkerEvent::Vanished);
-    futures_util::join!(move_active, close, tell_pages);
+    match active {
+        Some(tab) if own_tabs.contains(&tab) => {
+            // The user is looking at a Sotto page. Navigating it away would race the page's own
+            // close (on this event, and after its Shift ×3 request), and closing it alone would
+            // uncover the tab beside it, perhaps a new-tab page showing the most-visited sites.
+            // So the neutral page opens in its place, active, before any Sotto page goes.
+            if let Err(why) = browser::open_tab_in_place_of(tab, &destination).await {
+                warn(&format!("Vanish could not open the neutral page: {why}"));
+            }
+            futures_util::join!(close, tell_pages);
+        }
+        Some(tab) => {
+            let move_active = async {
+                if let Err(why) = browser::navigate_tab(tab, &destination).await {
+                    warn(&format!("Vanish could not move the active tab: {why}"));
+                }
+            };
+            futures_util::join!(move_active, close, tell_pages);
+        }
+        None => {
+            futures_util::join!(close, tell_pages);
+        }
+    }
 }
 
 fn warn(text: &str) {
