@@ -349,7 +349,6 @@ impl Drop for Xvfb {
 }
 
 #[test]
-#[ignore = "unverified: Alt+Shift+X sent with xdotool did not reach chrome.commands in the last run (handed back to the lead)"]
 fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
     let xvfb = Xvfb::start().expect("Xvfb could not start (apt-get install xvfb)");
     let browser = Browser::launch_with(LaunchOptions {
@@ -362,14 +361,20 @@ fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
     let web = browser.open("data:text/html,<title>web</title><p>an ordinary page</p>");
     browser.cdp.call("Target.activateTarget", json!({"targetId": web.target.target_id}), None).expect("activate");
     web.wait_until("document.visibilityState === 'visible'", Duration::from_secs(5));
-    // Let the worker fall asleep first where it can: Vanish must work from a cold start.
-    stop_worker(&browser, &page);
+    // Chrome assigns a suggested key at install only if no browser shortcut has it (Chromium 156
+    // silently left Alt+Shift+X and Alt+Shift+Z unassigned): a fresh profile must have ours.
+    let shortcut = browser.eval_in_worker("chrome.commands.getAll().then((all) => (all.find((c) => c.name === 'vanish') || {}).shortcut || '')");
+    assert_eq!(shortcut, json!("Alt+Shift+V"), "the Vanish command has no shortcut in a fresh profile");
     let window = xvfb.xdotool(&["search", "--sync", "--onlyvisible", "--name", "^web"]);
     let window = window.lines().last().expect("the web page's Chromium window on the X display").to_string();
+    // Let the worker fall asleep first: Vanish must work from a cold start.
+    stop_worker(&browser, &page);
     let started = Instant::now();
-    xvfb.xdotool(&["windowfocus", "--sync", &window, "key", "alt+shift+x"]);
+    // Xvfb runs no window manager, so `windowactivate` has nothing to ask; `windowfocus` sets the
+    // X input focus itself, which is what Chrome's key handling follows.
+    xvfb.xdotool(&["windowfocus", "--sync", &window, "key", "alt+shift+v"]);
     let took = wait_vanished(&browser, Some(&web.target.target_id), 0, started);
-    eprintln!("vanish via the real Alt+Shift+X (worker asleep): done in {took:?}");
+    eprintln!("vanish via the real Alt+Shift+V (worker asleep): done in {took:?}");
     let checker = browser.open_extension_page("popup.html");
     assert_eq!(checker.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "locked"}));
     browser.assert_no_context_errors();
