@@ -211,6 +211,10 @@ fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
     record_events(&page);
     assert!(session_storage(&page).contains("\"kek\":\""));
     let last_activity = Instant::now();
+    // The alarm that must wake the sleeping worker exists, at the deadline (60 s after set_draft).
+    let alarm_in_ms = page.eval("chrome.alarms.get('sotto-auto-lock').then((a) => a ? a.scheduledTime - Date.now() : null)");
+    let alarm_in_ms = alarm_in_ms.as_f64().expect("no auto-lock alarm while unlocked");
+    assert!((30_000.0..=60_500.0).contains(&alarm_in_ms), "the auto-lock alarm is not at the deadline: in {alarm_in_ms} ms");
     // The worker sleeps through the deadline: the alarm must wake it and remove every copy.
     stop_worker(&browser, &page);
     let deadline = last_activity + Duration::from_secs(60);
