@@ -41,11 +41,8 @@ pub(crate) fn seal_random_nonce(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) ->
 
 /// Inverse of [`seal_random_nonce`]; `None` if too short or the tag does not verify.
 pub(crate) fn open_random_nonce(key: &[u8; 32], aad: &[u8], value: &[u8]) -> Option<Vec<u8>> {
-    if value.len() < NONCE_LEN + TAG_LEN {
-        return None;
-    }
-    let (nonce, sealed) = value.split_at(NONCE_LEN);
-    let nonce: &[u8; NONCE_LEN] = nonce.try_into().ok()?;
+    // Too short for a tag: AES-GCM itself refuses, so no separate length check is needed.
+    let (nonce, sealed) = value.split_first_chunk::<NONCE_LEN>()?;
     open_with_nonce(key, nonce, aad, sealed)
 }
 

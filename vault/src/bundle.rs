@@ -284,9 +284,9 @@ pub fn decrypt_bundle(bytes: &[u8], passphrase: &Passphrase) -> Result<BundleCon
     let header = BundleHeader::parse(bytes)?;
     let keys = bundle_keys(passphrase, &header.kdf, &header.salt)?;
     let expected = header_tag(&keys.header, &header.authenticated_prefix());
-    // Not secret-dependent timing that matters here (the tag is public in the file), but compare
-    // all bytes anyway.
-    if expected.iter().zip(header.tag.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+    // A plain comparison is fine: both tags are public (one is in the file, the other is what an
+    // attacker holding the file could compute only with the passphrase).
+    if expected != header.tag {
         return Err(BundleError::WrongPassphrase);
     }
     let payload = decrypt_chunks(&header, &keys.payload, bytes.get(HEADER_LEN..).unwrap_or_default())?;
@@ -392,4 +392,78 @@ pub fn fuzz_decrypt_chunks(header: &BundleHeader, body: &[u8]) -> Result<usize, 
 #[doc(hidden)]
 pub fn fuzz_parse_payload(payload: &[u8]) -> Result<usize, BundleError> {
     parse_payload(payload).map(|c| c.entries.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: [u8; 32] = [0x42; 32];
+
+    fn header() -> BundleHeader {
+        BundleHeader {
+            version: 1,
+            kdf: KdfParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 },
+            salt: [0; 16],
+            chunk_size: MIN_CHUNK_SIZE,
+            tag: [0; TAG_LEN],
+        }
+    }
+
+    fn chunk(h: &BundleHeader, index: u64, last: bool, plain: &[u8]) -> Vec<u8> {
+        aead::seal_with_nonce(&KEY, &chunk_nonce(index, last), &h.to_bytes(), plain)
+    }
+
+    #[test]
+    fn chunk_framing_rules() {
+        let h = header();
+        let full = vec![7u8; MIN_CHUNK_SIZE as usize];
+        // One empty final chunk: the empty payload.
+        assert_eq!(decrypt_chunks(&h, &KEY, &chunk(&h, 0, true, b"")).map(|p| p.len()), Ok(0));
+        // A full chunk then an empty final chunk: never written, refused.
+        let mut body = chunk(&h, 0, false, &full);
+        body.extend(chunk(&h, 1, true, b""));
+        assert_eq!(decrypt_chunks(&h, &KEY, &body).map(|p| p.len()), Err(BundleError::CorruptChunk { index: 1 }));
+        // A full chunk then a short final one: fine.
+        let mut body = chunk(&h, 0, false, &full);
+        body.extend(chunk(&h, 1, true, b"x"));
+        assert_eq!(decrypt_chunks(&h, &KEY, &body).map(|p| p.len()), Ok(full.len() + 1));
+        // A full final chunk alone: fine.
+        assert_eq!(decrypt_chunks(&h, &KEY, &chunk(&h, 0, true, &full)).map(|p| p.len()), Ok(full.len()));
+        // Fewer than 16 bytes after the last full chunk: truncated.
+        for extra in 1..TAG_LEN {
+            let mut body = chunk(&h, 0, false, &full);
+            body.extend(vec![0u8; extra]);
+            assert_eq!(decrypt_chunks(&h, &KEY, &body).map(|p| p.len()), Err(BundleError::Truncated), "{extra}");
+        }
+        // Exactly a tag's worth that does not verify: corrupt, not truncated.
+        let mut body = chunk(&h, 0, false, &full);
+        body.extend(vec![0u8; TAG_LEN]);
+        assert_eq!(decrypt_chunks(&h, &KEY, &body).map(|p| p.len()), Err(BundleError::CorruptChunk { index: 1 }));
+        // Cut at a chunk boundary: the remaining last chunk was written as non-final.
+        assert_eq!(decrypt_chunks(&h, &KEY, &chunk(&h, 0, false, &full)).map(|p| p.len()), Err(BundleError::Truncated));
+        assert_eq!(decrypt_chunks(&h, &KEY, &[]).map(|p| p.len()), Err(BundleError::Truncated));
+    }
+
+    #[test]
+    fn payload_rules() {
+        let head = |n: u64| format!(r#"{{"sotto_bundle":1,"vault_id":"x","exported_at":0,"entry_count":{n}}}"#);
+        let entry = r#"{"id":"000102030405060708090a0b0c0d0e0f","revision":1,"occurred_at":0,"utc_offset_minutes":0,"intensity":3}"#;
+        let bad = r#"{"id":"000102030405060708090a0b0c0d0e0f","revision":1,"occurred_at":0,"utc_offset_minutes":0,"intensity":11}"#;
+        let line = |r: Result<BundleContents, BundleError>| match r {
+            Err(BundleError::InvalidPayload { line, .. }) => line,
+            other => panic!("{other:?}"),
+        };
+        let ok = format!("{}\n{entry}\n{entry}\n", head(2));
+        assert_eq!(parse_payload(ok.as_bytes()).map(|c| c.entries.len()), Ok(2));
+        assert_eq!(line(parse_payload(format!("{}\n{entry}\n{bad}\n", head(2)).as_bytes())), 3);
+        assert_eq!(line(parse_payload(format!("{}\n{entry}\n{entry}", head(2)).as_bytes())), 3, "no final newline");
+        assert_eq!(line(parse_payload(format!("{}\n{entry}\n\n{entry}\n", head(2)).as_bytes())), 4, "data after the end");
+        assert_eq!(line(parse_payload(format!("{}\n{entry}\n", head(2)).as_bytes())), 1, "count mismatch");
+        assert_eq!(line(parse_payload(b"not json\n")), 1);
+        assert_eq!(
+            parse_payload(b"{\"sotto_bundle\":2}\n").map(|c| c.entries.len()),
+            Err(BundleError::UnsupportedPayloadVersion { found: 2, supported: 1 })
+        );
+    }
 }

@@ -230,3 +230,51 @@ pub fn derive_kek(passphrase: &Passphrase, params: &KdfParams, salt: &[u8; 16]) 
 pub(crate) fn recovery_kek(code: &crate::recovery::RecoveryCode, recovery_salt: &[u8; 32]) -> Kek {
     Kek(*hkdf32(recovery_salt, code.bytes(), info::RECOVERY_KEK))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_limits_are_exact() {
+        assert_eq!(KdfParams::DEFAULT, KdfParams { m_cost_kib: 65536, t_cost: 3, p_cost: 1 });
+        assert_eq!(KdfParams::default(), KdfParams::DEFAULT);
+        let ok = |m, t, p| KdfParams { m_cost_kib: m, t_cost: t, p_cost: p }.validate();
+        assert_eq!(ok(8, 1, 1), Ok(()));
+        assert_eq!(ok(7, 1, 1), Err(ParamsError::Memory(7)));
+        assert_eq!(ok(32, 1, 4), Ok(()));
+        assert_eq!(ok(31, 1, 4), Err(ParamsError::Memory(31)));
+        assert_eq!(ok(1024 * 1024, 1, 1), Ok(()));
+        assert_eq!(ok(1024 * 1024 + 1, 1, 1), Err(ParamsError::Memory(1024 * 1024 + 1)));
+        assert_eq!(ok(1024, 0, 1), Err(ParamsError::Passes(0)));
+        assert_eq!(ok(1024, 64, 1), Ok(()));
+        assert_eq!(ok(1024, 65, 1), Err(ParamsError::Passes(65)));
+        assert_eq!(ok(1024, 1, 0), Err(ParamsError::Lanes(0)));
+        assert_eq!(ok(1024, 1, 16), Ok(()));
+        assert_eq!(ok(1024, 1, 17), Err(ParamsError::Lanes(17)));
+        assert!(derive_kek(&Passphrase::new("x"), &KdfParams { m_cost_kib: 7, t_cost: 1, p_cost: 1 }, &[0; 16]).is_err());
+    }
+
+    #[test]
+    fn subkeys_are_distinct_and_bound_to_the_vault() {
+        let mk = MasterKey::from_array([9; 32]);
+        let id = [1u8; 16];
+        let record = *mk.record_key(&id).bytes();
+        let naming = *mk.naming_key(&id).bytes();
+        let activity = *mk.activity_ikm(&id);
+        assert_ne!(record, naming);
+        assert_ne!(record, activity);
+        assert_ne!(naming, activity);
+        assert_ne!(record, *mk.record_key(&[2; 16]).bytes());
+        assert_eq!(record, *hkdf32(&id, &[9; 32], info::RECORD_KEY));
+        let nk = mk.naming_key(&id);
+        assert_ne!(nk.opaque_id(b"segment:2026-W10:0"), nk.opaque_id(b"segment:2026-W10:1"));
+        assert_ne!(nk.opaque_id(b"a"), [0; 16]);
+        // Recovery KEK depends on code and salt.
+        let code = crate::recovery::RecoveryCode::from_bytes_for_tests([5; 20]);
+        let a = recovery_kek(&code, &[0; 32]);
+        assert_ne!(a.bytes(), recovery_kek(&code, &[1; 32]).bytes());
+        assert_eq!(a.bytes(), &*hkdf32(&[0; 32], &[5; 20], info::RECOVERY_KEK));
+        assert_eq!(Kek::from_bytes([4; 32]).expose_bytes(), &[4; 32]);
+    }
+}

@@ -185,6 +185,15 @@ mod tests {
         let mut v = seal_record(&key(), &id, RecordKind::Settings, "c", b"{}").unwrap();
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v[..20]), Err(RecordError::Truncated));
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &[]), Err(RecordError::Truncated));
+        // The shortest value that is not truncated (33 bytes) is judged by its tag.
+        let mut shortest = vec![RECORD_FORMAT_VERSION];
+        shortest.extend([0u8; NONCE_LEN + TAG_LEN + 4]);
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &shortest), Err(RecordError::Corrupt));
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &shortest[..32]), Err(RecordError::Truncated));
+        // A payload that exactly fills its bucket (no padding bytes) round-trips.
+        let exact = vec![b'x'; PAD_FLOOR - 4];
+        let sealed = seal_record(&key(), &id, RecordKind::Settings, "c", &exact).unwrap();
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &sealed).unwrap(), exact);
         v[0] = 2;
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::UnsupportedVersion(2)));
     }
@@ -212,6 +221,8 @@ mod tests {
     #[test]
     fn unpad_rejects_nonzero_padding_and_bad_length() {
         assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 0]), Some(vec![9]));
+        assert_eq!(unpad(&[0, 0, 0, 1, 9]), Some(vec![9]), "a payload that fills its bucket exactly");
+        assert_eq!(unpad(&[0, 0, 0, 0]), Some(vec![]));
         assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 1]), None);
         assert_eq!(unpad(&[0, 0, 0, 9, 9]), None);
         assert_eq!(unpad(&[0, 0, 0]), None);

@@ -847,6 +847,12 @@ impl<S: KvStore> UnlockedVault<S> {
         Ok(())
     }
 
+    /// Raises (or lowers) the Argon2id parameters: the same as [`Self::change_passphrase`] with
+    /// the current passphrase, which must be re-entered because the vault never keeps it.
+    pub async fn rewrap_with_params(&mut self, passphrase: &Passphrase, params: KdfParams) -> Result<(), VaultError> {
+        self.change_passphrase(passphrase, params).await
+    }
+
     /// Replaces the recovery code; the old one stops working. Returns the new code to show once.
     pub async fn rotate_recovery_code(&mut self) -> Result<RecoveryCode, VaultError> {
         let code = RecoveryCode::generate()?;

@@ -169,6 +169,12 @@ fn header_parse_reports_each_field() {
     let mut cs = good.clone();
     cs[39..43].copy_from_slice(&10u32.to_be_bytes());
     assert_eq!(BundleHeader::parse(&cs), Err(BundleError::InvalidChunkSize(10)));
+    for (size, ok) in [(1023u32, false), (1024, true), (16 * 1024 * 1024, true), (16 * 1024 * 1024 + 1, false)] {
+        let mut cs = good.clone();
+        cs[39..43].copy_from_slice(&size.to_be_bytes());
+        assert_eq!(BundleHeader::parse(&cs).is_ok(), ok, "chunk size {size}");
+    }
+    assert_eq!(sotto_vault::bundle::DEFAULT_CHUNK_SIZE, 65536);
     let mut alg = good.clone();
     alg[10] = 2;
     assert!(matches!(BundleHeader::parse(&alg), Err(BundleError::InvalidParams(_))));
@@ -217,7 +223,7 @@ proptest! {
             err == BundleError::Truncated || err == BundleError::CorruptChunk { index: last_index },
             "cut at {} → {:?}", cut, err
         );
-        if cut <= HEADER_LEN || (cut - HEADER_LEN) % sealed == 0 {
+        if cut <= HEADER_LEN || (cut - HEADER_LEN) % sealed < 16 {
             prop_assert_eq!(err, BundleError::Truncated);
         }
     }

@@ -363,6 +363,7 @@ fn export_import_merge_rules() {
         let e3 = a.save_entry(entry(3, at(2026, 4, 4, 9, 0), 1)).await.unwrap();
         let export_pass = Passphrase::new("export");
         let bundle = a.export_bundle(&export_pass, FAST, 1).await.unwrap();
+        assert_eq!(sotto_vault::BundleHeader::parse(&bundle).unwrap().chunk_size, 64 * 1024, "exports use 64 KiB chunks");
 
         let b_store = MemoryStore::new();
         let (mut b, _) = Vault::create(&b_store, &pass(), FAST).await.unwrap();
