@@ -64,6 +64,8 @@ fn build_extension(build_wasm: bool) -> BuildResult<()> {
     };
     let extension_dir = target_dir.join("extension");
     println!("cargo:rustc-env=EXTENSION_DIR={}", extension_dir.display());
+    // `package` prints the toolchain: a rebuild gives the same bytes only with the same one.
+    println!("cargo:rustc-env=SOTTO_RUSTC_VERSION={}", rustc_version());
     if !build_wasm {
         return Ok(());
     }
@@ -137,12 +139,16 @@ fn build_wasm_crates(root: &Path, wasm_target_dir: &Path) -> BuildResult<()> {
     // Cargo hands build scripts an empty CARGO_ENCODED_RUSTFLAGS, which would override RUSTFLAGS:
     // pass the Wasm flags explicitly (0x1f-separated) and drop everything that would redirect
     // the nested build. Paths are remapped so no absolute path of this machine ends up in the
-    // shipped Wasm (panic locations), which also keeps the build reproducible across directories.
+    // shipped Wasm (panic locations), which also keeps the build reproducible across directories
+    // (docs/verify.md). When several prefixes match, rustc applies the last one: the target
+    // directory (build-script output read by `include!`) comes after the workspace root, which
+    // usually contains it.
     let mut flags = vec!["-Ctarget-feature=+simd128".to_string()];
     flags.push(format!("--remap-path-prefix={}=/sotto", root.display()));
     if let Some(home) = cargo_home() {
         flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
     }
+    flags.push(format!("--remap-path-prefix={}=/target", wasm_target_dir.display()));
     for var in [
         "RUSTFLAGS",
         "CARGO_TARGET_DIR",
@@ -161,6 +167,18 @@ fn build_wasm_crates(root: &Path, wasm_target_dir: &Path) -> BuildResult<()> {
     } else {
         Err("the Wasm crates failed to build (see the compiler output above)".into())
     }
+}
+
+/// `rustc -V` of the compiler cargo gave us (the nested Wasm build uses the same toolchain).
+fn rustc_version() -> String {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    Command::new(rustc)
+        .arg("-V")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown rustc".into())
 }
 
 fn cargo_home() -> Option<PathBuf> {

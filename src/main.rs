@@ -2,6 +2,7 @@
 //! offline tools that work without a browser.
 
 mod bundle_cmd;
+mod package;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,6 +19,7 @@ USAGE:
 COMMANDS:
     open        (default) open Chromium with the freshly built extension, in its own profile
     path        print the unpacked extension directory
+    package     write the store zip (deterministic) and print its SHA-256 and per-file listing
     bundle inspect FILE          show an export bundle's header (no passphrase needed)
     bundle decrypt FILE [--csv]  decrypt an export bundle to JSON (or CSV) on stdout;
                                  the passphrase is asked on the terminal, never taken from
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("bundle") => bundle_cmd::run(&args[1..]),
+        Some("package") => package::run(Path::new(EXTENSION_DIR), env!("CARGO_PKG_VERSION")),
         Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())
