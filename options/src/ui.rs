@@ -36,8 +36,8 @@ fn vocabulary_label(prefix: &str, key: &str, english: &str) -> String {
 pub enum Answer {
     Got(Response),
     Locked,
-    /// The worker refused (`code`) or could not be reached (`None`); `text` is for the user.
-    Failed { code: Option<ErrorCode>, text: String },
+    /// The worker refused, or could not be reached; `text` is for the user.
+    Failed { text: String },
 }
 
 /// The sentence for a refusal: ours for the codes a person can act on, else the worker's.
@@ -57,9 +57,9 @@ pub async fn request(request: Request, on_locked: &Callback<()>) -> Answer {
             on_locked.emit(());
             Answer::Locked
         }
-        Ok(Response::Error { code, message }) => Answer::Failed { code: Some(code), text: error_text(code, message) },
+        Ok(Response::Error { code, message }) => Answer::Failed { text: error_text(code, message) },
         Ok(response) => Answer::Got(response),
-        Err(error) => Answer::Failed { code: None, text: error.to_string() },
+        Err(error) => Answer::Failed { text: error.to_string() },
     }
 }
 
