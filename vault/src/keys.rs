@@ -267,6 +267,8 @@ mod tests {
         assert_ne!(naming, activity);
         assert_ne!(record, *mk.record_key(&[2; 16]).bytes());
         assert_eq!(record, *hkdf32(&id, &[9; 32], info::RECORD_KEY));
+        assert_eq!(activity, *hkdf32(&id, &[9; 32], info::ACTIVITY_X25519));
+        assert_ne!(activity, *mk.activity_ikm(&[2; 16]), "each vault has its own activity key pair");
         let nk = mk.naming_key(&id);
         assert_ne!(nk.opaque_id(b"segment:2026-W10:0"), nk.opaque_id(b"segment:2026-W10:1"));
         assert_ne!(nk.opaque_id(b"a"), [0; 16]);
