@@ -347,8 +347,23 @@ fn options_screens() {
                 page.click("button", "Check the file");
                 page.wait_for_text("not a Sotto backup");
             }
+            if section == "History" {
+                // Three days are enough to see the layout.
+                page.eval("(() => { const i = document.getElementById('filter-from'); const d = new Date(Date.now() - 2 * 86400000); i.value = d.toISOString().slice(0, 10); i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+                std::thread::sleep(Duration::from_millis(400));
+                let edit = page.eval("[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '').startsWith('Edit the entry of')).getAttribute('aria-label')");
+                page.click("button", edit.as_str().unwrap());
+                page.wait_for_role("button", "Save changes");
+                let delete = page.eval("[...document.querySelectorAll('button')].filter(b => (b.getAttribute('aria-label') || '').startsWith('Delete the entry of'))[1].getAttribute('aria-label')");
+                page.click("button", delete.as_str().unwrap());
+                page.wait_for_text("Delete this entry?");
+            }
             let name = format!("options-{}-{mode}.png", section.to_lowercase().replace(' ', "-"));
             page.screenshot(&out.join(name));
+            if section == "History" {
+                page.click("button", "Cancel");
+                page.click("button", "Keep it");
+            }
         }
     }
     println!("screenshots in {}", out.display());
