@@ -10,8 +10,11 @@ use sotto_vault::vocabulary::{Quality, Region};
 pub const EXTRAS: [&str; 5] = ["medication", "triggers", "sleep", "mood", "interference"];
 
 /// When the entry happened.
+///
+/// Here and in [`Draft`], serde's default (externally tagged) enum shape: an internally tagged
+/// one is read through serde's buffering `Content`, which cost the popup's Wasm ~40 KB.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "day", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum When {
     /// The moment of saving.
     #[default]
@@ -196,7 +199,7 @@ pub fn split_list(text: &str) -> Vec<String> {
 
 /// What the popup keeps in the worker's memory between openings (`SetDraft`), only while unlocked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Draft {
     /// The quick-log form as last typed.
     Log { form: LogForm },
@@ -293,13 +296,13 @@ mod tests {
         assert_eq!(Draft::from_json(Some(serde_json::json!({"something": "else"}))), None);
         assert_eq!(Draft::from_json(None), None);
         // Through the browser, numbers come back as floats.
-        let floats = serde_json::json!({"kind": "log", "form": {"intensity": 7.0, "when": {"day": "today", "minute": 600.0}}});
+        let floats = serde_json::json!({"log": {"form": {"intensity": 7.0, "when": {"today": {"minute": 600.0}}}}});
         assert_eq!(
             Draft::from_json(Some(floats)),
             Some(Draft::Log { form: LogForm { intensity: Some(7), when: When::Today { minute: 600 }, ..LogForm::default() } })
         );
         // A partial form (older version) restores what it has.
-        let partial = serde_json::json!({"kind": "log", "form": {"intensity": 2}});
+        let partial = serde_json::json!({"log": {"form": {"intensity": 2}}});
         assert_eq!(
             Draft::from_json(Some(partial)),
             Some(Draft::Log { form: LogForm { intensity: Some(2), ..LogForm::default() } })
