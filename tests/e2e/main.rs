@@ -7,3 +7,5 @@ mod worker;
 mod lock_and_vanish;
 mod options;
 mod popup;
+mod adversarial;
+mod bench;

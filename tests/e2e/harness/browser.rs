@@ -73,6 +73,8 @@ pub struct Browser {
     child: Child,
     profile: PathBuf,
     pub extension_id: String,
+    /// Set by [`Browser::close`]: the browser has exited, its profile is kept until drop.
+    closed: bool,
     _slot: Slot,
 }
 
@@ -85,6 +87,8 @@ pub struct LaunchOptions {
     pub args: Vec<String>,
     /// Load the extension from this directory instead of the built one.
     pub extension_dir: Option<PathBuf>,
+    /// Enable the CDP Network domain on every target from its start (`browser.cdp.requests()`).
+    pub record_network: bool,
 }
 
 fn pipe() -> (RawFd, RawFd) {
@@ -173,7 +177,10 @@ impl Browser {
             libc::close(from_browser_write);
         }
         let cdp = Cdp::start(unsafe { File::from_raw_fd(to_browser_write) }, unsafe { File::from_raw_fd(from_browser_read) });
-        let mut browser = Browser { cdp, child, profile, extension_id: String::new(), _slot: slot };
+        let mut browser = Browser { cdp, child, profile, extension_id: String::new(), closed: false, _slot: slot };
+        if options.record_network {
+            browser.cdp.record_network();
+        }
 
         browser
             .cdp
@@ -260,8 +267,39 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Closes the browser the way a person quitting it does (`Browser.close`: Chromium flushes
+    /// its stores to disk and exits) and waits until it has exited. The profile directory stays
+    /// until the `Browser` is dropped, so a test can read every file the browser left behind.
+    pub fn close(&mut self) {
+        if self.closed {
+            return;
+        }
+        let _ = self.cdp.call("Browser.close", json!({}), None);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Helpers (zygotes, utility processes) that outlived the browser process go too.
+        let pid = self.child.id() as i32;
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.closed = true;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        if self.closed {
+            if std::env::var_os("SOTTO_E2E_KEEP_PROFILE").is_none() {
+                let _ = std::fs::remove_dir_all(&self.profile);
+            }
+            return;
+        }
         // Ask politely, then make sure: the whole process group goes, zygotes and renderers too.
         let pid = self.child.id() as i32;
         let _ = self.cdp.call("Browser.close", json!({}), None);

@@ -9,10 +9,22 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+/// One network request a context started (`Network.requestWillBeSent`), recorded only when the
+/// browser was launched with `LaunchOptions::record_network`.
+#[derive(Debug, Clone)]
+pub struct NetworkRequest {
+    /// The URL of the context that made it, when it made it (worker, page).
+    pub context_url: String,
+    /// The context's kind: "service_worker", "page", …
+    pub context_kind: String,
+    /// What it asked for.
+    pub url: String,
+}
 
 /// What we know of an attached target.
 #[derive(Debug, Clone)]
@@ -38,12 +50,15 @@ struct State {
     /// Every event received, in order: (sessionId or "", method, params).
     events: Vec<(String, String, Value)>,
     errors: Vec<ContextError>,
+    requests: Vec<NetworkRequest>,
     closed: bool,
 }
 
 pub struct Cdp {
     writer: Mutex<File>,
     next_id: AtomicU64,
+    /// Whether to enable the Network domain on every target as it attaches.
+    record_network: AtomicBool,
     pending: Mutex<HashMap<u64, mpsc::Sender<Value>>>,
     state: Mutex<State>,
     changed: Condvar,
@@ -55,6 +70,7 @@ impl Cdp {
         let cdp = Arc::new(Cdp {
             writer: Mutex::new(to_browser),
             next_id: AtomicU64::new(1),
+            record_network: AtomicBool::new(false),
             pending: Mutex::new(HashMap::new()),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
@@ -109,6 +125,11 @@ impl Cdp {
                 state.targets.insert(session_id.clone(), target);
                 // Fire and forget: Runtime.enable replays console messages and exceptions that
                 // happened before we attached; then let the paused target run.
+                // With network recording on, Network.enable goes first, while the target is still
+                // paused, so not even a request made during its start is missed.
+                if self.record_network.load(Ordering::Relaxed) {
+                    self.send_only("Network.enable", json!({}), Some(&session_id));
+                }
                 for method in ["Runtime.enable", "Log.enable", "Runtime.runIfWaitingForDebugger"] {
                     self.send_only(method, json!({}), Some(&session_id));
                 }
@@ -119,6 +140,15 @@ impl Cdp {
             // attachedToTarget. Runtime and Log stay enabled on the session: only resume it.
             "Inspector.targetReloadedAfterCrash" if state.targets.contains_key(&session) => {
                 self.send_only("Runtime.runIfWaitingForDebugger", json!({}), Some(&session));
+            }
+            "Network.requestWillBeSent" => {
+                let context = state.targets.get(&session);
+                let request = NetworkRequest {
+                    context_url: context.map(|t| t.url.clone()).unwrap_or_default(),
+                    context_kind: context.map(|t| t.kind.clone()).unwrap_or_default(),
+                    url: params["request"]["url"].as_str().unwrap_or_default().to_string(),
+                };
+                state.requests.push(request);
             }
             "Target.detachedFromTarget" => {
                 if let Some(id) = params["sessionId"].as_str() {
@@ -221,6 +251,17 @@ impl Cdp {
     pub fn events(&self, method: &str) -> Vec<(String, Value)> {
         let state = self.state.lock().unwrap();
         state.events.iter().filter(|(_, m, _)| m == method).map(|(s, _, p)| (s.clone(), p.clone())).collect()
+    }
+
+    /// From now on, enable the Network domain on every target as it attaches (call before
+    /// auto-attach starts; [`Cdp::requests`] then lists what every context asked for).
+    pub fn record_network(&self) {
+        self.record_network.store(true, Ordering::Relaxed);
+    }
+
+    /// Every network request recorded so far (see [`Cdp::record_network`]).
+    pub fn requests(&self) -> Vec<NetworkRequest> {
+        self.state.lock().unwrap().requests.clone()
     }
 
     pub fn errors(&self) -> Vec<ContextError> {
