@@ -168,14 +168,11 @@ async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<Chro
 async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> Result<Response, VaultError> {
     Ok(match request {
         Request::SaveEntry { entry } => Response::EntrySaved { entry: vault.save_entry(entry).await? },
-        Request::UpdateEntry { previous, edited } => match vault.update_entry(&previous, edited).await {
-            Ok(entry) => Response::EntrySaved { entry },
-            Err(error) => return Err(moved_is_a_conflict(vault, &previous, error).await),
-        },
-        Request::DeleteEntry { entry } => match vault.delete_entry(&entry).await {
-            Ok(()) => Response::Done,
-            Err(error) => return Err(moved_is_a_conflict(vault, &entry, error).await),
-        },
+        Request::UpdateEntry { previous, edited } => Response::EntrySaved { entry: vault.update_entry(&previous, edited).await? },
+        Request::DeleteEntry { entry } => {
+            vault.delete_entry(&entry).await?;
+            Response::Done
+        }
         Request::ListEntries { query } => list(vault, &query).await?,
         Request::GetSettings => Response::Settings { settings: vault.settings().await? },
         Request::RotateRecoveryCode { passphrase } => {
@@ -185,18 +182,6 @@ async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> R
         // Every other request is answered in `answer` before reaching the vault.
         _ => Response::Error { code: ErrorCode::BadRequest, message: "This request does not go to the vault.".into() },
     })
-}
-
-/// The vault looks for an entry in the week its time (as the page read it) says. If another
-/// window moved it to another week meanwhile, it is not gone: the page's copy is stale.
-async fn moved_is_a_conflict(vault: &UnlockedVault<ChromeStore>, previous: &Entry, error: VaultError) -> VaultError {
-    if !matches!(error, VaultError::EntryNotFound) {
-        return error;
-    }
-    match vault.find_entry(&previous.id).await {
-        Ok(Some(stored)) if !stored.deleted => VaultError::Conflict { stored_revision: stored.revision },
-        _ => error,
-    }
 }
 
 /// Sensitive changes ask for the passphrase again, so an unlocked, unattended browser is not

@@ -48,7 +48,7 @@ async fn answer(message: JsValue) -> Response {
     if let Err(refusal) = check_version(&envelope) {
         return refusal;
     }
-    handlers::answer(envelope.body).await
+    handlers::answer(typed_passphrases_in_nfc(envelope.body)).await
 }
 
 /// Runs once per worker start, after the module loaded.
@@ -121,4 +121,28 @@ pub async fn on_context_menu(item_id: JsValue, tab: JsValue) {
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// The vault compares passphrases as bytes (docs/format.md §1), so the same passphrase typed
+/// with another keyboard or input method (some produce decomposed accents) must give the same
+/// bytes: every passphrase a page sends is normalised to Unicode NFC here, the one place all of
+/// them pass through. (JavaScript's own `normalize` costs the Wasm nothing.)
+fn typed_passphrases_in_nfc(request: Request) -> Request {
+    let nfc = |text: String| -> String { js_sys::JsString::from(text).normalize("NFC").into() };
+    match request {
+        Request::CreateVault { passphrase } => Request::CreateVault { passphrase: nfc(passphrase) },
+        Request::Unlock { passphrase } => Request::Unlock { passphrase: nfc(passphrase) },
+        Request::ResetPassphrase { recovery_code, new_passphrase } => {
+            Request::ResetPassphrase { recovery_code, new_passphrase: nfc(new_passphrase) }
+        }
+        Request::ChangePassphrase { current, new_passphrase } => {
+            Request::ChangePassphrase { current: nfc(current), new_passphrase: nfc(new_passphrase) }
+        }
+        Request::RotateRecoveryCode { passphrase } => Request::RotateRecoveryCode { passphrase: nfc(passphrase) },
+        Request::ExportBundle { passphrase, is_vault_passphrase } => {
+            Request::ExportBundle { passphrase: nfc(passphrase), is_vault_passphrase }
+        }
+        Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc(passphrase) },
+        other => other,
+    }
 }

@@ -86,3 +86,17 @@ fn edits_and_deletes_need_the_entry_as_read_and_drafts_end_with_the_lock() {
     assert_eq!(page.ask_worker(json!({"type": "get_draft"})), json!({"type": "draft", "draft": null}));
     browser.assert_no_context_errors();
 }
+
+#[test]
+fn a_passphrase_unlocks_whichever_way_its_accents_were_typed() {
+    let browser = Browser::launch();
+    let page = browser.open_extension_page("options.html");
+    // "é" as one code point when created, as "e" + combining acute when typed again.
+    let composed = "caf\u{e9} au lait, s\u{e9}v\u{e8}re";
+    let decomposed = "cafe\u{301} au lait, se\u{301}ve\u{300}re";
+    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": composed}))["type"], "created");
+    page.ask_worker(json!({"type": "lock"}));
+    let unlocked = page.ask_worker(json!({"type": "unlock", "passphrase": decomposed}));
+    assert_eq!(unlocked["type"], "unlocked", "{unlocked}");
+    browser.assert_no_context_errors();
+}

@@ -33,7 +33,7 @@ pub use bundle::{BundleContents, BundleError, BundleHeader, decrypt_bundle};
 pub use entry::{Entry, EntryId, MedicationTaken, Pattern, RegionPain, merge};
 pub use error::{RecordName, StoreError, ValidationError, VaultError};
 pub use keys::{KdfParams, Kek, Passphrase, derive_kek};
-pub use lock::{LockPolicy, SessionClock, must_lock};
+pub use lock::{LockCause, LockPolicy};
 pub use recovery::RecoveryCode;
 pub use settings::Settings;
 pub use store::{KvStore, MemoryStore};

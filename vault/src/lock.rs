@@ -1,136 +1,157 @@
-//! When an unlocked session must lock. Pure: the worker feeds it clock readings and settings.
+//! When an unlocked session must lock: pure decisions, tested natively. The worker feeds them
+//! clock readings, settings and the system's idle states (`chrome.idle`) and carries them out.
+//!
+//! - `auto_lock_minutes` counts from the last request that used the vault, not from the unlock;
+//! - `lock_on_idle`/`idle_minutes` are the *system's* idleness, and a locked screen always locks;
+//! - strict mode means the key never leaves the worker's memory (so an evicted worker is locked).
 
-/// The lock rules in force for one session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+use crate::settings::Settings;
+
+const MINUTE_MS: i64 = 60_000;
+/// `chrome.idle` refuses detection intervals under 15 seconds.
+pub const MIN_IDLE_DETECTION_SECONDS: u32 = 15;
+
+/// The lock rules for one session, taken from the (encrypted) settings at unlock and whenever
+/// they change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockPolicy {
-    /// Lock this long after unlocking regardless of activity (0: no such limit).
-    pub auto_lock_minutes: u32,
-    /// Whether inactivity locks.
-    pub lock_on_idle: bool,
-    /// Inactivity limit.
-    pub idle_minutes: u32,
-    /// Strict mode: inactivity always locks, after at most one minute.
-    pub strict_mode: bool,
+    /// Lock this long after the last request that used the vault. `None`: never by this rule
+    /// (`auto_lock_minutes` = 0).
+    pub inactivity_ms: Option<i64>,
+    /// Lock when the computer has been idle for `system_idle_seconds`.
+    pub lock_on_system_idle: bool,
+    pub system_idle_seconds: u32,
+    /// The key lives only in the worker's memory: no session copy, so eviction locks.
+    pub strict: bool,
 }
 
 impl LockPolicy {
-    pub fn from_settings(s: &crate::settings::Settings) -> LockPolicy {
+    pub fn from_settings(settings: &Settings) -> LockPolicy {
         LockPolicy {
-            auto_lock_minutes: s.auto_lock_minutes,
-            lock_on_idle: s.lock_on_idle,
-            idle_minutes: s.idle_minutes,
-            strict_mode: s.strict_mode,
+            inactivity_ms: (settings.auto_lock_minutes > 0).then(|| i64::from(settings.auto_lock_minutes) * MINUTE_MS),
+            lock_on_system_idle: settings.lock_on_idle,
+            system_idle_seconds: settings.idle_minutes.saturating_mul(60),
+            strict: settings.strict_mode,
         }
     }
 
-    /// The inactivity limit in milliseconds, if inactivity locks at all.
-    fn idle_limit_ms(&self) -> Option<i64> {
-        let minutes = if self.strict_mode {
-            Some(self.idle_minutes.min(1))
-        } else if self.lock_on_idle {
-            Some(self.idle_minutes)
-        } else {
-            None
-        };
-        minutes.map(|m| i64::from(m) * 60_000)
+    /// Until the settings have been read: the defaults (5 minutes, default mode).
+    pub fn default_policy() -> LockPolicy {
+        LockPolicy::from_settings(&Settings::default())
+    }
+
+    /// The moment the session locks if nothing uses the vault before it.
+    pub fn deadline(&self, last_activity_ms: i64) -> Option<i64> {
+        self.inactivity_ms.map(|limit| last_activity_ms.saturating_add(limit))
+    }
+
+    /// The interval to hand `chrome.idle.setDetectionInterval`.
+    pub fn idle_detection_seconds(&self) -> u32 {
+        self.system_idle_seconds.max(MIN_IDLE_DETECTION_SECONDS)
+    }
+
+    /// Whether the worker may keep a session copy in `chrome.storage.session`.
+    pub fn keeps_session_copy(&self) -> bool {
+        !self.strict
     }
 }
 
-/// Clock readings for one decision, all UTC unix milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SessionClock {
-    pub now: i64,
-    pub unlocked_at: i64,
-    pub last_activity: i64,
-    /// An absolute deadline set by the worker (e.g. "lock at 22:00"), if any.
-    pub deadline: Option<i64>,
+/// Why a session locks on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockCause {
+    Inactivity,
+    /// The clock reads earlier than the last activity: a changed system clock must not extend
+    /// a session, so this locks too.
+    ClockWentBack,
+    SystemIdle,
+    ScreenLocked,
 }
 
-/// Whether the session must lock now.
-///
-/// A clock that runs backwards (now before the unlock or the last activity) locks: a changed
-/// system clock must not extend a session.
-pub fn must_lock(policy: &LockPolicy, clock: &SessionClock) -> bool {
-    let SessionClock { now, unlocked_at, last_activity, deadline } = *clock;
-    if now < unlocked_at || now < last_activity {
-        return true;
+/// Whether the session must lock at `now_ms`, given its last vault activity.
+pub fn check(policy: &LockPolicy, last_activity_ms: i64, now_ms: i64) -> Option<LockCause> {
+    if now_ms < last_activity_ms {
+        return Some(LockCause::ClockWentBack);
     }
-    if deadline.is_some_and(|d| now >= d) {
-        return true;
+    match policy.deadline(last_activity_ms) {
+        Some(deadline) if now_ms >= deadline => Some(LockCause::Inactivity),
+        _ => None,
     }
-    if policy.auto_lock_minutes > 0 && now.saturating_sub(unlocked_at) >= i64::from(policy.auto_lock_minutes) * 60_000 {
-        return true;
+}
+
+/// What a `chrome.idle.onStateChanged` state means for an unlocked session.
+pub fn on_idle_state(policy: &LockPolicy, state: &str) -> Option<LockCause> {
+    match state {
+        // A locked screen always locks: whoever unlocks the computer next need not be the user.
+        "locked" => Some(LockCause::ScreenLocked),
+        "idle" if policy.lock_on_system_idle => Some(LockCause::SystemIdle),
+        _ => None,
     }
-    policy.idle_limit_ms().is_some_and(|limit| now.saturating_sub(last_activity) >= limit)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
-    fn policy() -> impl Strategy<Value = LockPolicy> {
-        (0u32..120, any::<bool>(), 0u32..120, any::<bool>()).prop_map(|(a, l, i, s)| LockPolicy {
-            auto_lock_minutes: a,
-            lock_on_idle: l,
-            idle_minutes: i,
-            strict_mode: s,
-        })
-    }
-
-    fn clock() -> impl Strategy<Value = SessionClock> {
-        (0i64..10_000_000, 0i64..10_000_000, 0i64..20_000_000, proptest::option::of(0i64..30_000_000)).prop_map(
-            |(unlocked_at, since, now_after, deadline)| {
-                let last_activity = unlocked_at + since;
-                SessionClock { now: last_activity + now_after, unlocked_at, last_activity, deadline }
-            },
-        )
+    fn policy(minutes: u32) -> LockPolicy {
+        LockPolicy::from_settings(&Settings { auto_lock_minutes: minutes, ..Settings::default() })
     }
 
     #[test]
-    fn examples() {
-        let p = LockPolicy { auto_lock_minutes: 0, lock_on_idle: true, idle_minutes: 5, strict_mode: false };
-        let c = SessionClock { now: 4 * 60_000, unlocked_at: 0, last_activity: 0, deadline: None };
-        assert!(!must_lock(&p, &c));
-        assert!(must_lock(&p, &SessionClock { now: 5 * 60_000, ..c }));
-        assert!(must_lock(&LockPolicy { strict_mode: true, ..p }, &SessionClock { now: 60_000, ..c }));
-        assert!(must_lock(&p, &SessionClock { now: -1, ..c }), "clock went back");
-        assert!(must_lock(&p, &SessionClock { deadline: Some(100), ..c }));
-        let never = LockPolicy { auto_lock_minutes: 0, lock_on_idle: false, idle_minutes: 5, strict_mode: false };
-        assert!(!must_lock(&never, &SessionClock { now: i64::MAX, ..c }));
-        let auto = LockPolicy { auto_lock_minutes: 30, ..never };
-        assert!(must_lock(&auto, &SessionClock { now: 30 * 60_000, last_activity: 30 * 60_000, ..c }));
+    fn inactivity_counts_from_the_last_vault_request() {
+        let p = policy(5);
+        assert_eq!(check(&p, 0, 4 * MINUTE_MS + 59_999), None);
+        assert_eq!(check(&p, 0, 5 * MINUTE_MS), Some(LockCause::Inactivity));
+        // A request at minute 4 moves the deadline to minute 9.
+        assert_eq!(check(&p, 4 * MINUTE_MS, 8 * MINUTE_MS), None);
+        assert_eq!(p.deadline(4 * MINUTE_MS), Some(9 * MINUTE_MS));
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
-        #[test]
-        fn later_never_unlocks(p in policy(), c in clock(), more in 0i64..10_000_000) {
-            let later = SessionClock { now: c.now + more, ..c };
-            prop_assert!(!must_lock(&p, &c) || must_lock(&p, &later));
-        }
+    #[test]
+    fn the_default_window_is_five_minutes_in_default_mode() {
+        let p = LockPolicy::default_policy();
+        assert_eq!(p.inactivity_ms, Some(5 * MINUTE_MS));
+        assert!(p.keeps_session_copy());
+    }
 
-        #[test]
-        fn stricter_settings_never_unlock(p in policy(), c in clock(), less in 0u32..120) {
-            if must_lock(&p, &c) {
-                let strict = LockPolicy { strict_mode: true, ..p };
-                let shorter_idle = LockPolicy { idle_minutes: p.idle_minutes.min(less), ..p };
-                let idle_on = LockPolicy { lock_on_idle: true, ..p };
-                prop_assert!(must_lock(&strict, &c));
-                prop_assert!(must_lock(&shorter_idle, &c));
-                prop_assert!(must_lock(&idle_on, &c));
-                if p.auto_lock_minutes != 0 {
-                    let shorter_auto = LockPolicy { auto_lock_minutes: p.auto_lock_minutes.min(less.max(1)), ..p };
-                    prop_assert!(must_lock(&shorter_auto, &c));
+    #[test]
+    fn zero_minutes_never_locks_by_inactivity_but_a_clock_going_back_does() {
+        let p = policy(0);
+        assert_eq!(check(&p, 0, i64::MAX), None);
+        assert_eq!(p.deadline(0), None);
+        assert_eq!(check(&p, 1_000, 999), Some(LockCause::ClockWentBack));
+        assert_eq!(check(&policy(5), 1_000, 999), Some(LockCause::ClockWentBack));
+    }
+
+    #[test]
+    fn idle_detection_never_asks_chrome_for_less_than_15_seconds() {
+        let p = LockPolicy { system_idle_seconds: 0, ..policy(5) };
+        assert_eq!(p.idle_detection_seconds(), 15);
+        assert_eq!(policy(5).idle_detection_seconds(), 300);
+    }
+
+    #[test]
+    fn screen_lock_always_locks_system_idle_only_when_asked() {
+        let on = policy(5);
+        let off = LockPolicy { lock_on_system_idle: false, ..on };
+        assert_eq!(on_idle_state(&on, "idle"), Some(LockCause::SystemIdle));
+        assert_eq!(on_idle_state(&off, "idle"), None);
+        assert_eq!(on_idle_state(&off, "locked"), Some(LockCause::ScreenLocked));
+        assert_eq!(on_idle_state(&on, "active"), None);
+    }
+
+    #[test]
+    fn later_never_unlocks() {
+        for minutes in [0, 1, 5, 60] {
+            let p = policy(minutes);
+            for last in [0i64, 10_000, 3_600_000] {
+                let mut locked = false;
+                for now in (last..last + 2 * 3_600_000).step_by(7_919) {
+                    let verdict = check(&p, last, now).is_some();
+                    assert!(!locked || verdict, "unlocked again at {now} after locking ({minutes} min)");
+                    locked |= verdict;
                 }
             }
-        }
-
-        #[test]
-        fn activity_resets_idle_but_not_deadline(p in policy(), c in clock()) {
-            let active_now = SessionClock { last_activity: c.now, ..c };
-            let past_deadline = c.deadline.is_some_and(|d| c.now >= d);
-            prop_assert!(!past_deadline || must_lock(&p, &active_now));
         }
     }
 }

@@ -10,30 +10,34 @@ fn yes() -> bool {
 fn five() -> u32 {
     5
 }
+/// GOV.UK's wording for the same control: says what it does, says nothing about health.
 fn context_menu_label() -> String {
-    "Add a note".to_string()
+    "Exit this page".to_string()
 }
 
 /// User settings. Field names are the JSON keys (docs/format.md §4.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// Lock this many minutes after unlocking, whatever the activity (0: never by this rule).
+    /// Lock this many minutes after the last request that used the vault (0: never by this rule).
     #[serde(default = "five")]
     pub auto_lock_minutes: u32,
-    /// Also lock after `idle_minutes` without interaction.
+    /// Also lock when the computer has been idle (no input at all) for `idle_minutes`;
+    /// a locked screen always locks.
     #[serde(default = "yes")]
     pub lock_on_idle: bool,
     #[serde(default = "five")]
     pub idle_minutes: u32,
-    /// Strict mode: lock on every popup close and after one idle minute at most.
+    /// Strict mode: the key lives only in the worker's memory, never in the browser's session
+    /// storage, so the browser evicting the idle worker (after ~30 s) locks the journal.
     #[serde(default)]
     pub strict_mode: bool,
-    /// Where the "vanish" shortcut sends the tab (empty: a new tab page).
+    /// Where Vanish sends the active tab (`http(s)` only; empty: the default neutral page).
     #[serde(default)]
     pub vanish_url: String,
     #[serde(default = "yes")]
     pub context_menu_enabled: bool,
-    /// The context-menu item's wording, editable so it need not mention pain.
+    /// The wording of the Vanish item in every page's context menu; editable, so it can read as
+    /// anything the user likes.
     #[serde(default = "context_menu_label")]
     pub context_menu_label: String,
     /// Neutral name and icon in the toolbar.

@@ -730,7 +730,15 @@ impl<S: KvStore> UnlockedVault<S> {
                 }
             }
         }
-        let (at, stored) = found.ok_or(VaultError::EntryNotFound)?;
+        let Some((at, stored)) = found else {
+            // Not in the week its time named: another window may have moved it to another week
+            // since this copy was read. Then the copy is stale (a conflict), not the entry gone.
+            // Only this rare path reads every segment.
+            return Err(match self.find_entry(&previous.id).await? {
+                Some(elsewhere) if !elsewhere.deleted => VaultError::Conflict { stored_revision: elsewhere.revision },
+                _ => VaultError::EntryNotFound,
+            });
+        };
         if stored.revision != previous.revision {
             return Err(VaultError::Conflict { stored_revision: stored.revision });
         }

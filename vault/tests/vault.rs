@@ -117,6 +117,12 @@ fn edits_keep_id_bump_revision_and_delete_leaves_tombstone() {
         let mut moved = updated.clone();
         moved.occurred_at = at(2026, 2, 10, 9, 0);
         let moved = v.update_entry(&updated, moved).await.unwrap();
+        // A copy read before the move names the old week: it is stale, not gone.
+        assert_eq!(
+            v.update_entry(&updated, updated.clone()).await.err(),
+            Some(VaultError::Conflict { stored_revision: 3 })
+        );
+        assert_eq!(v.delete_entry(&updated).await.err(), Some(VaultError::Conflict { stored_revision: 3 }));
         assert!(v.list_range(at(2026, 3, 1, 0, 0), at(2026, 3, 31, 0, 0)).await.unwrap().entries.is_empty());
         assert_eq!(v.list_range(at(2026, 2, 1, 0, 0), at(2026, 2, 28, 0, 0)).await.unwrap().entries, vec![moved.clone()]);
         v.delete_entry(&moved).await.unwrap();
