@@ -23,7 +23,8 @@ pub fn to_response(error: &VaultError) -> Response {
         | VaultError::RolledBack { .. }
         | VaultError::Missing { .. }
         | VaultError::Truncated { .. }
-        | VaultError::UnsupportedVersion { .. } => ErrorCode::Corrupt,
+        | VaultError::UnsupportedVersion { .. }
+        | VaultError::IndexRebuilt => ErrorCode::Corrupt,
         VaultError::InvalidParams(_) | VaultError::InvalidEntry(_) | VaultError::EntryNotFound | VaultError::Bundle(_) => {
             ErrorCode::Invalid
         }

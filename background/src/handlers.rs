@@ -157,9 +157,25 @@ async fn unlock(session: &mut Session, store: ChromeStore, passphrase: String) -
 async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<ChromeStore>, Kek), VaultError>) -> Response {
     match opened {
         Ok((mut vault, kek)) => {
-            let failed_attempts = vault.take_failed_attempts().await.map(|attempts| attempts.times).unwrap_or_default();
+            let mut problems: Vec<String> = vault.problems().iter().map(sentence).collect();
+            let failed_attempts = match vault.take_failed_attempts().await {
+                Ok(attempts) => {
+                    if attempts.unreadable > 0 {
+                        // Damaged or planted records: someone may be hiding their own guesses.
+                        problems.push(format!(
+                            "{} record(s) of failed unlock attempts could not be read: they are damaged or were altered, so there may have been attempts not listed here.",
+                            attempts.unreadable
+                        ));
+                    }
+                    attempts.times
+                }
+                Err(error) => {
+                    problems.push(sentence(&error));
+                    Vec::new()
+                }
+            };
             locking::start(session, vault, kek).await;
-            Response::Unlocked { failed_attempts }
+            Response::Unlocked { failed_attempts, problems }
         }
         Err(error) => to_response(&error),
     }

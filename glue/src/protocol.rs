@@ -81,6 +81,7 @@ pub enum Request {
     /// Lock, discard drafts, close every Sotto page, move the active tab to the neutral page.
     /// Answered with `Done` (the asking page is about to be closed anyway).
     Vanish,
+
     // ---- Export and import of encrypted bundles (options page; worker side: background/src/transfer.rs).
     // Bundles can be tens of MB and runtime messages are JSON, so the bytes travel as base64 pieces.
     /// Builds an encrypted bundle of the whole journal (tombstones included) under `passphrase`
@@ -178,8 +179,14 @@ pub enum Response {
     /// The vault exists and is unlocked; show this code once, the user must keep it.
     Created { recovery_code: String },
     /// Unlocked. `failed_attempts` are the times (UTC unix ms) of wrong passphrases typed since
-    /// the last successful unlock, for the "2 failed unlock attempts since…" notice.
-    Unlocked { failed_attempts: Vec<i64> },
+    /// the last successful unlock, for the "2 failed unlock attempts since…" notice. `problems`
+    /// are sentences for the user about damage or tampering found while unlocking (a rebuilt
+    /// index, unreadable attempt records): nothing was lost, but the user must be told.
+    Unlocked {
+        failed_attempts: Vec<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        problems: Vec<String>,
+    },
     /// Answer to [`Request::SaveEntry`]: the entry as stored (its new revision).
     EntrySaved { entry: Entry },
     /// Answer to [`Request::ListEntries`]. `unreadable` names what could not be read, in words

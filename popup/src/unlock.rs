@@ -62,7 +62,11 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 (busy.clone(), error.clone(), on_unlocked.clone(), passphrase_input.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match call(request).await {
-                    Ok(Response::Unlocked { failed_attempts }) => on_unlocked.emit((failed_attempts, notice)),
+                    Ok(Response::Unlocked { failed_attempts, problems }) => {
+                        // Damage found while unlocking is told at once, with any other notice.
+                        let told = notice.into_iter().chain(problems).collect::<Vec<_>>().join(" ");
+                        on_unlocked.emit((failed_attempts, (!told.is_empty()).then_some(told)))
+                    }
                     Ok(_) => {
                         busy.set(false);
                         error.set(Some(t1("popup_unlock_failed", &unexpected().text())));

@@ -533,7 +533,6 @@ fn tampering_with_each_stored_record_is_detected_with_its_own_message_and_the_re
 /// hides the weeks saved after it without a word. This test states the behaviour wanted; it
 /// fails until the protocol carries those problems.
 #[test]
-#[ignore = "fails today: the worker does not report a rebuilt manifest, unreadable failed-attempt records, or weeks a rolled-back manifest hides (see docs/security.md)"]
 fn tampering_the_manifest_and_the_activity_log_is_reported_to_the_user() {
     let browser = Browser::launch();
     let page = browser.open_extension_page("options.html");

@@ -164,6 +164,9 @@ pub enum VaultError {
     /// A record authenticates but is older than (or different from) the one the manifest names:
     /// someone restored an old copy of it.
     RolledBack { record: RecordName },
+    /// The manifest had been replaced by an older copy that hid weeks saved since; it was rebuilt
+    /// from the segments themselves and nothing was lost (reported at unlock).
+    IndexRebuilt,
     /// The manifest names a record that is not in storage.
     Missing { record: RecordName },
     /// Shorter than the smallest valid encoding.
@@ -197,6 +200,9 @@ impl fmt::Display for VaultError {
             VaultError::WrongRecoveryCode => f.write_str("that recovery code does not unlock this journal; check each group against your copy"),
             VaultError::MalformedRecoveryCode(e) => write!(f, "{e}"),
             VaultError::Corrupt { record } => write!(f, "{record} could not be read: the stored data is damaged or was altered; the rest of the journal is unaffected"),
+            VaultError::IndexRebuilt => f.write_str(
+                "the vault's index of weeks had been replaced by an older copy that hid recent entries; Sotto rebuilt it from the entries themselves and nothing was lost, but something altered this browser's storage",
+            ),
             VaultError::RolledBack { record } => write!(f, "{record} was replaced by an older copy; the newer version is not in this browser's storage"),
             VaultError::Missing { record } => write!(f, "{record} is missing from this browser's storage"),
             VaultError::Truncated { record } => write!(f, "{record} is cut short and could not be read"),

@@ -433,7 +433,15 @@ impl Vault {
                 .and_then(|plain| Manifest::from_json(&plain)),
         };
         match opened {
-            Ok(m) => vault.manifest = m,
+            Ok(m) => {
+                vault.manifest = m;
+                if vault.has_unlisted_segments().await? {
+                    // Nothing is lost: the hidden weeks are still in storage, so rebuild the
+                    // manifest from the segments themselves, and say what happened.
+                    vault.rebuild_manifest().await?;
+                    vault.problems.push(VaultError::IndexRebuilt);
+                }
+            }
             // A newer format is not damage: do not rebuild over it.
             Err(e @ VaultError::UnsupportedVersion { .. }) => return Err(e),
             Err(problem) => {
@@ -875,19 +883,36 @@ impl<S: KvStore> UnlockedVault<S> {
 
     /// Rebuilds a damaged manifest from the segments themselves. Rollback protection for this
     /// one rebuild rests on the segments' own revisions; the damage is reported in `problems`.
+    /// Opens `value` as one of this vault's segments stored under `key`: it must authenticate
+    /// and name the week and part that derive to exactly that key.
+    fn open_own_segment(&self, key: &str, value: &[u8]) -> Option<(IsoWeek, SegmentDoc)> {
+        let plain = open_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, key, value).ok()?;
+        let doc = serde_json::from_slice::<SegmentDoc>(&plain).ok()?;
+        let week = IsoWeek::parse(&doc.week)?;
+        (self.segment_key(week, doc.part) == key).then_some((week, doc))
+    }
+
+    /// Whether storage holds a genuine segment the manifest does not list. Every write puts a
+    /// segment and the manifest naming it in one atomic `set_many`, so this happens only when
+    /// the manifest alone was replaced by an older copy: the weeks saved since would be hidden.
+    /// Keys that do not open as our segments (planted or damaged) do not count.
+    async fn has_unlisted_segments(&self) -> Result<bool, VaultError> {
+        let listed: BTreeSet<String> = self.manifest.segments.keys().map(|(week, part)| self.segment_key(*week, *part)).collect();
+        let unlisted: Vec<String> =
+            self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(SEGMENT_PREFIX) && !listed.contains(k)).collect();
+        if unlisted.is_empty() {
+            return Ok(false);
+        }
+        let values = self.store.get_many(&unlisted).await?;
+        Ok(values.iter().any(|(key, value)| self.open_own_segment(key, value).is_some()))
+    }
+
     async fn rebuild_manifest(&mut self) -> Result<(), VaultError> {
         let keys: Vec<String> = self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(SEGMENT_PREFIX)).collect();
         let values = self.store.get_many(&keys).await?;
         let mut manifest = Manifest::empty();
         for (key, value) in &values {
-            let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, key, value) else {
-                continue;
-            };
-            let Ok(doc) = serde_json::from_slice::<SegmentDoc>(&plain) else { continue };
-            let Some(week) = IsoWeek::parse(&doc.week) else { continue };
-            if self.segment_key(week, doc.part) != *key {
-                continue;
-            }
+            let Some((week, doc)) = self.open_own_segment(key, value) else { continue };
             manifest.segments.insert(
                 (week, doc.part),
                 SegmentRef {

@@ -294,6 +294,30 @@ fn damaged_manifest_is_rebuilt_from_segments() {
 }
 
 #[test]
+fn a_manifest_rolled_back_alone_hides_nothing_and_is_reported() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 1, 5, 9, 0), 3)).await.unwrap();
+        let old_manifest = store.raw_get("v:m").unwrap();
+        // Two later weeks, then the manifest alone is put back to its older copy.
+        v.save_entry(entry(2, at(2026, 2, 9, 9, 0), 5)).await.unwrap();
+        v.save_entry(entry(3, at(2026, 3, 9, 9, 0), 7)).await.unwrap();
+        v.lock();
+        store.raw_set("v:m", old_manifest);
+        // A planted key that is not one of our segments is ignored, not a reason to rebuild.
+        store.raw_set("v:s:00000000000000000000000000000000", vec![1; 64]);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::IndexRebuilt]);
+        assert!(v.problems()[0].to_string().contains("nothing was lost"));
+        assert_eq!(v.list_recent(10).await.unwrap().entries.len(), 3, "the hidden weeks are back");
+        v.lock();
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert!(v.problems().is_empty(), "the rebuilt manifest was saved; the planted key does not trigger a rebuild");
+    });
+}
+
+#[test]
 fn tampered_header_is_reported() {
     block_on(async {
         let store = MemoryStore::new();

@@ -210,36 +210,6 @@ impl Cdp {
         Ok(answer.get("result").cloned().unwrap_or(Value::Null))
     }
 
-    /// Sends one command per `params`, all at once and in order, then waits for every answer.
-    pub fn call_all(&self, method: &str, params: Vec<Value>, session: Option<&str>) -> Vec<Result<Value, String>> {
-        let waiting: Vec<(u64, mpsc::Receiver<Value>)> = params
-            .into_iter()
-            .map(|params| {
-                let (tx, rx) = mpsc::channel();
-                let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-                self.pending.lock().unwrap().insert(id, tx);
-                let mut message = json!({"id": id, "method": method, "params": params});
-                if let Some(session) = session {
-                    message["sessionId"] = json!(session);
-                }
-                let mut bytes = serde_json::to_vec(&message).expect("a JSON value always serialises");
-                bytes.push(0);
-                let _ = self.writer.lock().unwrap().write_all(&bytes);
-                (id, rx)
-            })
-            .collect();
-        waiting
-            .into_iter()
-            .map(|(_, rx)| {
-                let answer = rx.recv_timeout(Duration::from_secs(60)).map_err(|_| format!("{method}: no answer from the browser"))?;
-                match answer.get("error") {
-                    Some(error) => Err(format!("{method}: {}", error["message"].as_str().unwrap_or("CDP error"))),
-                    None => Ok(answer.get("result").cloned().unwrap_or(Value::Null)),
-                }
-            })
-            .collect()
-    }
-
     /// Waits until `pick` finds something in the attached targets, or `timeout` passes.
     pub fn wait_target(&self, timeout: Duration, pick: impl Fn(&Target) -> bool) -> Option<Target> {
         let deadline = Instant::now() + timeout;

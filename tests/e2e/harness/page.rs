@@ -122,24 +122,13 @@ impl Page {
         }
     }
 
-    /// Types text into whatever has focus, one key at a time.
-    ///
-    /// The key events are queued together, in order, and then awaited: the page sees them as
-    /// quickly as a fast typist's, not one test-process round trip apart. (Under load a round
-    /// trip can take a second, and "1" then "0" within a second is how the popup types a 10.)
+    /// Types text into whatever has focus, one key at a time, each key answered before the next.
     pub fn type_text(&self, text: &str) {
-        let events: Vec<Value> = text
-            .chars()
-            .flat_map(|ch| {
-                let s = ch.to_string();
-                [
-                    json!({"type": "keyDown", "text": s, "key": s, "unmodifiedText": s}),
-                    json!({"type": "keyUp", "key": s}),
-                ]
-            })
-            .collect();
-        for answer in self.cdp.call_all("Input.dispatchKeyEvent", events, Some(&self.target.session_id)) {
-            answer.expect("a key event");
+        for ch in text.chars() {
+            let s = ch.to_string();
+            self.call("Input.dispatchKeyEvent", json!({"type": "keyDown", "text": s, "key": s, "unmodifiedText": s}))
+                .expect("keyDown");
+            self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": s})).expect("keyUp");
         }
     }
 
