@@ -55,7 +55,12 @@ pub fn target_tag(event: &Event) -> String {
 /// `performance.mark("sotto:ready")`: the moment a screen is ready to type into (read by the
 /// open-to-ready benchmark).
 pub fn mark_ready() {
+    mark("sotto:ready");
+}
+
+/// `performance.mark(name)`, for the open-to-ready benchmark.
+pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark("sotto:ready");
+        let _ = performance.mark(name);
     }
 }

@@ -51,26 +51,24 @@ enum Screen {
     Gone,
 }
 
-/// The first screen: from the worker's status and, when unlocked, the draft it keeps for us.
+/// The first screen. Usually the journal is open when someone logs, and then the draft the
+/// worker keeps for us is the only answer needed: one round trip before the form shows. Any other
+/// answer (locked, no journal yet, a draft it could not give) asks for the status, which says which.
 async fn first_screen() -> Screen {
-    let state = match call(Request::Status).await {
-        Ok(Response::Status { state }) => state,
-        Ok(_) => return Screen::Broken(unexpected().text()),
-        Err(failure) => return Screen::Broken(failure.text()),
-    };
-    match state {
-        VaultState::NoVault => Screen::Setup,
-        VaultState::Locked => Screen::Locked { note: None, kept: None },
-        VaultState::Unlocked => match call(Request::GetDraft).await {
-            Ok(Response::Draft { draft }) => match Draft::from_json(draft) {
-                Some(Draft::RecoveryPending { recovery_code }) => Screen::Recovery { code: recovery_code.into() },
-                Some(Draft::Log { form }) => journal_screen(Vec::new(), None, Some(form)),
-                None => journal_screen(Vec::new(), None, None),
-            },
-            Err(Failure::Locked) => Screen::Locked { note: None, kept: None },
-            // A draft is a convenience: without it the journal still opens.
-            _ => journal_screen(Vec::new(), None, None),
-        },
+    if let Ok(Response::Draft { draft }) = call(Request::GetDraft).await {
+        return match Draft::from_json(draft) {
+            Some(Draft::RecoveryPending { recovery_code }) => Screen::Recovery { code: recovery_code.into() },
+            Some(Draft::Log { form }) => journal_screen(Vec::new(), None, Some(form)),
+            None => journal_screen(Vec::new(), None, None),
+        };
+    }
+    match call(Request::Status).await {
+        Ok(Response::Status { state: VaultState::NoVault }) => Screen::Setup,
+        Ok(Response::Status { state: VaultState::Locked }) | Err(Failure::Locked) => Screen::Locked { note: None, kept: None },
+        // A draft is a convenience: without it the journal still opens.
+        Ok(Response::Status { state: VaultState::Unlocked }) => journal_screen(Vec::new(), None, None),
+        Ok(_) => Screen::Broken(unexpected().text()),
+        Err(failure) => Screen::Broken(failure.text()),
     }
 }
 
@@ -105,7 +103,11 @@ fn app() -> Html {
         let (screen, typed) = (screen.clone(), typed.clone());
         use_effect_with((), move |_| {
             let first = screen.clone();
-            wasm_bindgen_futures::spawn_local(async move { first.set(first_screen().await) });
+            wasm_bindgen_futures::spawn_local(async move {
+                let screen = first_screen().await;
+                dom::mark("sotto:answer"); // the worker's first answer (the benchmark's breakdown)
+                first.set(screen);
+            });
             // The worker locked (timer, idle, screen lock, another page): the lock screen at
             // once, over whatever was showing of the journal. Its drafts are gone with the key.
             on_worker_event(move |event| {
@@ -218,6 +220,7 @@ fn app() -> Html {
 
 #[wasm_bindgen(start)]
 pub fn start() {
+    dom::mark("sotto:start"); // the Wasm is compiled and running (the open-to-ready benchmark's breakdown)
     sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
         yew::Renderer::<App>::with_root(root).render();

@@ -265,6 +265,33 @@ impl Browser {
     pub fn eval_in_worker(&self, expression: &str) -> Value {
         self.worker().eval(expression)
     }
+
+    /// The URL of every open tab now, as the browser reports it.
+    pub fn tab_urls(&self) -> Vec<String> {
+        let targets = self.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");
+        targets["targetInfos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["type"] == "page")
+            .map(|t| t["url"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The URLs of the tabs the user sees: `document.visibilityState` is "visible" only in the
+    /// active tab of a window. Evaluates in every tab: call it once no page is closing.
+    pub fn seen_tab_urls(&self) -> Vec<String> {
+        self.cdp
+            .targets()
+            .into_iter()
+            .filter(|t| t.kind == "page")
+            .filter_map(|t| {
+                let url = t.url.clone();
+                let page = Page::new(Arc::clone(&self.cdp), t);
+                (page.try_eval("document.visibilityState") == Ok(json!("visible"))).then_some(url)
+            })
+            .collect()
+    }
 }
 
 impl Browser {
