@@ -15,6 +15,8 @@
 //!   content scripts are refused by `background/src/sender.rs` (its unit tests).
 
 use crate::harness::{Browser, LaunchOptions, Page, EXTENSION_DIR};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -69,56 +71,22 @@ fn put_storage(page: &Page, items: &Map<String, Value>) {
     page.eval(&format!("chrome.storage.local.clear().then(() => chrome.storage.local.set({text})).then(() => true)"));
 }
 
-fn stop_worker(browser: &Browser, page: &Page) {
-    let session = Some(page.target.session_id.as_str());
-    browser.cdp.call("ServiceWorker.enable", json!({}), session).expect("ServiceWorker.enable");
-    browser.cdp.call("ServiceWorker.stopAllWorkers", json!({}), session).expect("ServiceWorker.stopAllWorkers");
-}
 
-// ---- small encoders (the test crate has no base64 or date dependency) --------------------------
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// ---- encodings ----------------------------------------------------------------------------------
 
 fn b64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    BASE64.encode(bytes)
 }
 
 fn b64_decode(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text.bytes().filter_map(|c| B64.iter().position(|&d| d == c).map(|p| p as u8)).collect();
-    let mut out = Vec::new();
-    for chunk in digits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &d)| acc | (u32::from(d) << (18 - 6 * i)));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
+    BASE64.decode(text).expect("Sotto stores standard base64")
 }
 
 /// (year, month, day, hour, minute, second, millisecond) in UTC of a Unix time in ms.
 fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
-    let days = ms.div_euclid(86_400_000);
+    let date = sotto_vault::calendar::civil_from_days(ms.div_euclid(86_400_000));
     let rest = ms.rem_euclid(86_400_000);
-    // Howard Hinnant's days-from-civil, inverted.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000)
+    (i64::from(date.year), i64::from(date.month), i64::from(date.day), rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000)
 }
 
 /// A time written the ways a program might store it. `coarse` adds the to-the-second forms,
@@ -597,7 +565,7 @@ fn stopping_the_worker_during_saves_never_corrupts_and_never_loses_a_reported_sa
         );
         page.eval(&script);
         std::thread::sleep(Duration::from_millis(round * 9 % 60));
-        stop_worker(&browser, &page);
+        browser.stop_worker(&page);
         let settled = page.eval("sottoSaves.then((all) => all.map((r) => r.status === 'fulfilled' && r.value && r.value.body ? r.value.body : null))");
         for answer in settled.as_array().unwrap() {
             match answer["type"].as_str() {

@@ -14,7 +14,7 @@
 use crate::harness::{Browser, Page, EXTENSION_DIR};
 use serde_json::{json, Value};
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const PASSPHRASE: &str = "benchmark passphrase, long enough";
 const DAY: i64 = 86_400_000;
@@ -126,20 +126,6 @@ fn worker_wasm_bytes(browser: &Browser) -> u64 {
     sizes["result"]["value"].as_u64().unwrap_or(0)
 }
 
-fn stop_worker(browser: &Browser, page: &Page) {
-    let session = Some(page.target.session_id.as_str());
-    browser.cdp.call("ServiceWorker.enable", json!({}), session).unwrap();
-    browser.cdp.call("ServiceWorker.stopAllWorkers", json!({}), session).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let targets = browser.cdp.call("Target.getTargets", json!({}), None).unwrap();
-        let running = targets["targetInfos"].as_array().into_iter().flatten().any(|t| t["type"] == "service_worker" && t["url"].as_str().unwrap_or("").starts_with(&browser.url("")));
-        if !running || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -167,7 +153,7 @@ fn benchmark_table() {
     let page = browser.open_extension_page("options.html");
     assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
     page.ask_worker(json!({"type": "lock"}));
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     page.ask_worker(json!({"type": "status"}));
     let memory_before = worker_wasm_bytes(&browser);
     let mut worker_unlock = Vec::new();

@@ -58,28 +58,8 @@ fn local_storage(page: &Page) -> String {
     page.eval("chrome.storage.local.get(null).then(JSON.stringify)").as_str().unwrap_or_default().to_string()
 }
 
-/// Stops the extension's service worker the way Chrome evicts an idle one, and waits until it is gone.
-fn stop_worker(browser: &Browser, page: &Page) {
-    let session = Some(page.target.session_id.as_str());
-    browser.cdp.call("ServiceWorker.enable", json!({}), session).expect("ServiceWorker.enable");
-    browser.cdp.call("ServiceWorker.stopAllWorkers", json!({}), session).expect("ServiceWorker.stopAllWorkers");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while worker_running(browser) {
-        assert!(Instant::now() < deadline, "the worker did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
-fn worker_running(browser: &Browser) -> bool {
-    let targets = browser.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");
-    targets["targetInfos"].as_array().into_iter().flatten().any(|t| t["type"] == "service_worker" && t["url"].as_str().unwrap_or("").starts_with(&browser.url("")))
-}
 
-/// Every page-like target's URL now.
-fn tab_urls(browser: &Browser) -> Vec<String> {
-    let targets = browser.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");
-    targets["targetInfos"].as_array().into_iter().flatten().filter(|t| t["type"] == "page").map(|t| t["url"].as_str().unwrap_or("").to_string()).collect()
-}
 
 fn tab_url(browser: &Browser, target_id: &str) -> Option<String> {
     let targets = browser.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");
@@ -87,7 +67,7 @@ fn tab_url(browser: &Browser, target_id: &str) -> Option<String> {
 }
 
 fn neutral_tabs(browser: &Browser) -> usize {
-    tab_urls(browser).iter().filter(|u| u.starts_with(NEUTRAL)).count()
+    browser.tab_urls().iter().filter(|u| u.starts_with(NEUTRAL)).count()
 }
 
 /// Waits until Vanish is done: no Sotto page left, one more tab on the neutral page (the watched
@@ -96,7 +76,7 @@ fn neutral_tabs(browser: &Browser) -> usize {
 fn wait_vanished(browser: &Browser, watched_tab: Option<&str>, neutral_before: usize, since: Instant) -> Duration {
     let deadline = since + Duration::from_secs(20);
     loop {
-        let sotto_left = tab_urls(browser).iter().any(|u| u.starts_with(&browser.url("")));
+        let sotto_left = browser.tab_urls().iter().any(|u| u.starts_with(&browser.url("")));
         let moved = match watched_tab {
             Some(tab) => tab_url(browser, tab).is_some_and(|u| u.starts_with(NEUTRAL)),
             None => neutral_tabs(browser) > neutral_before,
@@ -108,7 +88,7 @@ fn wait_vanished(browser: &Browser, watched_tab: Option<&str>, neutral_before: u
         assert!(
             Instant::now() < deadline,
             "Vanish did not finish: tabs {:?}, the user sees {:?}",
-            tab_urls(browser),
+            browser.tab_urls(),
             if sotto_left { vec![] } else { seen_tabs(browser) }
         );
         std::thread::sleep(Duration::from_millis(10));
@@ -158,7 +138,7 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
     let page = with_vault(&browser);
     page.ask_worker(json!({"type": "lock"}));
     // A fresh worker, then a real unlock: Argon2id must run outside the worker's own memory.
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     let asked = Instant::now();
     assert_eq!(page.ask_worker(json!({"type": "unlock", "passphrase": PASSPHRASE}))["type"], "unlocked");
     eprintln!("unlock from a stopped worker (cold start + Argon2id): {:?}", asked.elapsed());
@@ -176,7 +156,7 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
 
     // Default mode: an evicted worker comes back unlocked inside the window.
     record_events(&page);
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     assert_eq!(page.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "unlocked"}));
     assert_eq!(page.ask_worker(json!({"type": "list_entries", "query": {}}))["entries"][0]["note"], "marker-QLV-note");
 
@@ -184,7 +164,7 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
     set_settings(&page, json!({"strict_mode": true}));
     let strict_copy = session_storage(&page);
     assert!(!strict_copy.contains("\"kek\":\""), "strict mode keeps no key in session storage: {strict_copy}");
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     assert_eq!(page.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "locked"}));
     page.wait_until("sottoEvents.some((e) => e.type === 'locked' && e.reason === 'worker_restarted')", Duration::from_secs(5));
 
@@ -216,7 +196,7 @@ fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
     let alarm_in_ms = alarm_in_ms.as_f64().expect("no auto-lock alarm while unlocked");
     assert!((30_000.0..=60_500.0).contains(&alarm_in_ms), "the auto-lock alarm is not at the deadline: in {alarm_in_ms} ms");
     // The worker sleeps through the deadline: the alarm must wake it and remove every copy.
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     let deadline = last_activity + Duration::from_secs(60);
     let mut locked_at = None;
     while Instant::now() < deadline + Duration::from_secs(45) {
@@ -372,7 +352,7 @@ fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
     let window = xvfb.xdotool(&["search", "--sync", "--onlyvisible", "--name", "^web"]);
     let window = window.lines().last().expect("the web page's Chromium window on the X display").to_string();
     // Let the worker fall asleep first: Vanish must work from a cold start.
-    stop_worker(&browser, &page);
+    browser.stop_worker_and_wait(&page);
     let started = Instant::now();
     // Xvfb runs no window manager, so `windowactivate` has nothing to ask; `windowfocus` sets the
     // X input focus itself, which is what Chrome's key handling follows.

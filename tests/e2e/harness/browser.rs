@@ -266,6 +266,34 @@ impl Browser {
         self.worker().eval(expression)
     }
 
+    /// Stops the extension's service worker the way Chrome evicts an idle one (the
+    /// ServiceWorker domain belongs to a page: `from` asks). Returns at once.
+    pub fn stop_worker(&self, from: &Page) {
+        let session = Some(from.target.session_id.as_str());
+        self.cdp.call("ServiceWorker.enable", json!({}), session).expect("ServiceWorker.enable");
+        self.cdp.call("ServiceWorker.stopAllWorkers", json!({}), session).expect("ServiceWorker.stopAllWorkers");
+    }
+
+    /// [`Browser::stop_worker`], then waits until the worker is gone.
+    pub fn stop_worker_and_wait(&self, from: &Page) {
+        self.stop_worker(from);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.worker_running() {
+            assert!(std::time::Instant::now() < deadline, "the worker did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn worker_running(&self) -> bool {
+        let targets = self.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");
+        let own = self.url("");
+        targets["targetInfos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["type"] == "service_worker" && t["url"].as_str().unwrap_or_default().starts_with(&own))
+    }
+
     /// The URL of every open tab now, as the browser reports it.
     pub fn tab_urls(&self) -> Vec<String> {
         let targets = self.cdp.call("Target.getTargets", json!({}), None).expect("Target.getTargets");

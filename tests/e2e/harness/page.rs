@@ -190,7 +190,8 @@ impl Page {
     pub fn screenshot(&self, path: &std::path::Path) {
         let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true})).expect("screenshot");
         let data = shot["data"].as_str().unwrap_or_default();
-        std::fs::write(path, base64_decode(data)).expect("write screenshot");
+        let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).expect("a base64 screenshot");
+        std::fs::write(path, png).expect("write screenshot");
     }
 
     /// Emulates a colour scheme, zoom factor and viewport for screenshots.
@@ -208,20 +209,3 @@ impl Page {
     }
 }
 
-fn base64_decode(input: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let digits: Vec<u8> = input.bytes().filter_map(value).collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &d)| acc | (u32::from(d) << (18 - 6 * i)));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
-}
