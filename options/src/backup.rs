@@ -113,11 +113,11 @@ fn export_form(props: &SectionProps) -> Html {
             <fieldset>
                 <legend>{ t("options_export_protect") }</legend>
                 <label class="choice">
-                    <input type="radio" name="export-passphrase" checked={*use_vault_passphrase} onchange={choose(true)} />
+                    <input autocomplete="off" type="radio" name="export-passphrase" checked={*use_vault_passphrase} onchange={choose(true)} />
                     { t("options_export_use_vault") }
                 </label>
                 <label class="choice">
-                    <input type="radio" name="export-passphrase" checked={!*use_vault_passphrase} onchange={choose(false)} />
+                    <input autocomplete="off" type="radio" name="export-passphrase" checked={!*use_vault_passphrase} onchange={choose(false)} />
                     { t("options_export_use_other") }
                 </label>
             </fieldset>
@@ -132,7 +132,7 @@ fn export_form(props: &SectionProps) -> Html {
                     value={(*repeat).clone()} oninput={text_input(&repeat)} required=true />
             }
             <label for="export-file-name">{ t("options_export_file_name") }</label>
-            <input id="export-file-name" type="text" value={(*file_name).clone()} oninput={text_input(&file_name)}
+            <input autocomplete="off" id="export-file-name" type="text" value={(*file_name).clone()} oninput={text_input(&file_name)}
                 aria-describedby="export-file-name-hint" />
             <p id="export-file-name-hint" class="hint">{ t("options_export_file_name_hint") }</p>
             { progress_view(&progress, t("options_export_progress")) }
@@ -328,7 +328,7 @@ fn import_form(props: &SectionProps) -> Html {
             <h3 id="import-heading">{ t("options_import_heading") }</h3>
             <p class="hint">{ t("options_import_intro") }</p>
             <label for="import-file">{ t("options_import_file") }</label>
-            <input id="import-file" type="file" onchange={onchange_file} />
+            <input autocomplete="off" id="import-file" type="file" onchange={onchange_file} />
             <label for="import-passphrase">{ t("options_import_passphrase") }</label>
             <input id="import-passphrase" type="password" autocomplete="off"
                 value={(*passphrase).clone()} oninput={oninput_passphrase} required=true />

@@ -96,33 +96,33 @@ pub fn history(props: &SectionProps) -> Html {
         <form class="filters card" role="search" aria-label={t("options_history_filters")} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <div class="field">
                 <label for="filter-from">{ t("options_filter_from") }</label>
-                <input id="filter-from" type="date" value={filters.from.clone()} onchange={set_filter(|f, v| f.from = v)} />
+                <input autocomplete="off" id="filter-from" type="date" value={filters.from.clone()} onchange={set_filter(|f, v| f.from = v)} />
             </div>
             <div class="field">
                 <label for="filter-to">{ t("options_filter_to") }</label>
-                <input id="filter-to" type="date" value={filters.to.clone()} onchange={set_filter(|f, v| f.to = v)} />
+                <input autocomplete="off" id="filter-to" type="date" value={filters.to.clone()} onchange={set_filter(|f, v| f.to = v)} />
             </div>
             <div class="field">
                 <label for="filter-region">{ t("options_filter_region") }</label>
-                <select id="filter-region" onchange={set_filter(|f, v| f.region = v)}>
+                <select autocomplete="off" id="filter-region" onchange={set_filter(|f, v| f.region = v)}>
                     <option value="" selected={filters.region.is_empty()}>{ t("options_filter_any") }</option>
                     { for region_options }
                 </select>
             </div>
             <div class="field">
                 <label for="filter-quality">{ t("options_filter_quality") }</label>
-                <select id="filter-quality" onchange={set_filter(|f, v| f.quality = v)}>
+                <select autocomplete="off" id="filter-quality" onchange={set_filter(|f, v| f.quality = v)}>
                     <option value="" selected={filters.quality.is_empty()}>{ t("options_filter_any") }</option>
                     { for quality_options }
                 </select>
             </div>
             <div class="field">
                 <label for="filter-tag">{ t("options_filter_tag") }</label>
-                <input id="filter-tag" type="text" value={filters.tag.clone()} oninput={set_text(|f, v| f.tag = v)} />
+                <input autocomplete="off" id="filter-tag" type="text" value={filters.tag.clone()} oninput={set_text(|f, v| f.tag = v)} />
             </div>
             <div class="field">
                 <label for="filter-text">{ t("options_filter_text") }</label>
-                <input id="filter-text" type="search" value={filters.text.clone()} oninput={set_text(|f, v| f.text = v)} />
+                <input autocomplete="off" id="filter-text" type="search" value={filters.text.clone()} oninput={set_text(|f, v| f.text = v)} />
             </div>
         </form>
     };
@@ -365,24 +365,24 @@ fn entry_editor(props: &EditorProps) -> Html {
         <form class="editor" onsubmit={onsubmit} aria-label={t("options_edit_heading")}>
             <div class="field">
                 <label for={format!("edit-date-{id}")}>{ t("options_edit_date") }</label>
-                <input id={format!("edit-date-{id}")} type="date" value={(*date).clone()} oninput={bind(&date)} required=true />
+                <input autocomplete="off" id={format!("edit-date-{id}")} type="date" value={(*date).clone()} oninput={bind(&date)} required=true />
             </div>
             <div class="field">
                 <label for={format!("edit-time-{id}")}>{ t("options_edit_time") }</label>
-                <input id={format!("edit-time-{id}")} type="time" value={(*time).clone()} oninput={bind(&time)} required=true />
+                <input autocomplete="off" id={format!("edit-time-{id}")} type="time" value={(*time).clone()} oninput={bind(&time)} required=true />
             </div>
             <div class="field">
                 <label for={format!("edit-intensity-{id}")}>{ t("options_edit_intensity") }</label>
-                <input id={format!("edit-intensity-{id}")} type="number" min="0" max="10" step="1"
+                <input autocomplete="off" id={format!("edit-intensity-{id}")} type="number" min="0" max="10" step="1"
                     value={(*intensity).clone()} oninput={bind(&intensity)} required=true />
             </div>
             <div class="field wide">
                 <label for={format!("edit-note-{id}")}>{ t("options_edit_note") }</label>
-                <textarea id={format!("edit-note-{id}")} rows="4" value={(*note).clone()} oninput={bind(&note)} />
+                <textarea autocomplete="off" id={format!("edit-note-{id}")} rows="4" value={(*note).clone()} oninput={bind(&note)} />
             </div>
             <div class="field wide">
                 <label for={format!("edit-tags-{id}")}>{ t("options_edit_tags") }</label>
-                <input id={format!("edit-tags-{id}")} type="text" value={(*tags).clone()} oninput={bind(&tags)} />
+                <input autocomplete="off" id={format!("edit-tags-{id}")} type="text" value={(*tags).clone()} oninput={bind(&tags)} />
             </div>
             if let Some(why) = &*problem { <p class="error wide" role="alert">{ why.clone() }</p> }
             <div class="actions wide">

@@ -147,7 +147,7 @@ pub fn report(props: &SectionProps) -> Html {
     let checkbox = |id: &str, checked: bool, label: &str, apply: fn(&mut Sections, bool)| {
         html! {
             <label class="choice" for={id.to_string()}>
-                <input id={id.to_string()} type="checkbox" checked={checked} onchange={toggle(apply)} />{ t(label) }
+                <input autocomplete="off" id={id.to_string()} type="checkbox" checked={checked} onchange={toggle(apply)} />{ t(label) }
             </label>
         }
     };
@@ -158,7 +158,7 @@ pub fn report(props: &SectionProps) -> Html {
                     <h3 id="report-warning-heading">{ t("options_report_warning_heading") }</h3>
                     <p>{ t("options_report_warning") }</p>
                     <label class="choice" for="report-understood">
-                        <input id="report-understood" type="checkbox" checked={*understood} onchange={on_understood} />
+                        <input autocomplete="off" id="report-understood" type="checkbox" checked={*understood} onchange={on_understood} />
                         { t("options_report_understood") }
                     </label>
                 </div>
@@ -166,11 +166,11 @@ pub fn report(props: &SectionProps) -> Html {
                     <div class="report-options">
                         <div>
                             <label for="report-from">{ t("options_filter_from") }</label>
-                            <input id="report-from" type="date" value={(*from).clone()} onchange={date_input(&from)} />
+                            <input autocomplete="off" id="report-from" type="date" value={(*from).clone()} onchange={date_input(&from)} />
                         </div>
                         <div>
                             <label for="report-to">{ t("options_filter_to") }</label>
-                            <input id="report-to" type="date" value={(*to).clone()} onchange={date_input(&to)} />
+                            <input autocomplete="off" id="report-to" type="date" value={(*to).clone()} onchange={date_input(&to)} />
                         </div>
                     </div>
                     <fieldset>

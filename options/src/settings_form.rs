@@ -64,26 +64,26 @@ pub fn settings_form(props: &SectionProps) -> Html {
                 <h3 id="settings-lock-heading">{ t("options_settings_lock_heading") }</h3>
                 <div class="setting">
                     <label for="auto-lock">{ t("options_settings_auto_lock") }</label>
-                    <input id="auto-lock" type="number" min="0" max="240" value={s.auto_lock_minutes.to_string()}
+                    <input autocomplete="off" id="auto-lock" type="number" min="0" max="240" value={s.auto_lock_minutes.to_string()}
                         aria-describedby="auto-lock-hint"
                         onchange={change(|s, e| { s.auto_lock_minutes = minutes_of(e, 0)?; Ok(()) })} />
                     <p id="auto-lock-hint" class="hint">{ t("options_settings_auto_lock_hint") }</p>
                 </div>
                 <div class="setting">
                     <label class="choice" for="lock-idle">
-                        <input id="lock-idle" type="checkbox" checked={s.lock_on_idle}
+                        <input autocomplete="off" id="lock-idle" type="checkbox" checked={s.lock_on_idle}
                             onchange={change(|s, e| { s.lock_on_idle = event_checked(e); Ok(()) })} />
                         { t("options_settings_lock_on_idle") }
                     </label>
                     if s.lock_on_idle {
                         <label for="idle-minutes">{ t("options_settings_idle_minutes") }</label>
-                        <input id="idle-minutes" type="number" min="1" max="240" value={s.idle_minutes.to_string()}
+                        <input autocomplete="off" id="idle-minutes" type="number" min="1" max="240" value={s.idle_minutes.to_string()}
                             onchange={change(|s, e| { s.idle_minutes = minutes_of(e, 1)?; Ok(()) })} />
                     }
                 </div>
                 <div class="setting">
                     <label class="choice" for="strict-mode">
-                        <input id="strict-mode" type="checkbox" checked={s.strict_mode} aria-describedby="strict-hint"
+                        <input autocomplete="off" id="strict-mode" type="checkbox" checked={s.strict_mode} aria-describedby="strict-hint"
                             onchange={change(|s, e| { s.strict_mode = event_checked(e); Ok(()) })} />
                         { t("options_settings_strict") }
                     </label>
@@ -94,7 +94,7 @@ pub fn settings_form(props: &SectionProps) -> Html {
                 <h3 id="settings-discretion-heading">{ t("options_settings_discretion_heading") }</h3>
                 <div class="setting">
                     <label for="vanish-url">{ t("options_settings_vanish_url") }</label>
-                    <input id="vanish-url" type="url" placeholder="https://" value={s.vanish_url.clone()} aria-describedby="vanish-hint"
+                    <input autocomplete="off" id="vanish-url" type="url" placeholder="https://" value={s.vanish_url.clone()} aria-describedby="vanish-hint"
                         onchange={change(|s, e| {
                             let url = event_value(e).trim().to_string();
                             if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
@@ -107,13 +107,13 @@ pub fn settings_form(props: &SectionProps) -> Html {
                 </div>
                 <div class="setting">
                     <label class="choice" for="menu-enabled">
-                        <input id="menu-enabled" type="checkbox" checked={s.context_menu_enabled}
+                        <input autocomplete="off" id="menu-enabled" type="checkbox" checked={s.context_menu_enabled}
                             onchange={change(|s, e| { s.context_menu_enabled = event_checked(e); Ok(()) })} />
                         { t("options_settings_menu") }
                     </label>
                     if s.context_menu_enabled {
                         <label for="menu-label">{ t("options_settings_menu_label") }</label>
-                        <input id="menu-label" type="text" maxlength="60" value={s.context_menu_label.clone()}
+                        <input autocomplete="off" id="menu-label" type="text" maxlength="60" value={s.context_menu_label.clone()}
                             onchange={change(|s, e| {
                                 let label = event_value(e).trim().to_string();
                                 if label.is_empty() {
@@ -126,7 +126,7 @@ pub fn settings_form(props: &SectionProps) -> Html {
                 </div>
                 <div class="setting">
                     <label class="choice" for="discreet">
-                        <input id="discreet" type="checkbox" checked={s.discreet_mode} aria-describedby="discreet-hint"
+                        <input autocomplete="off" id="discreet" type="checkbox" checked={s.discreet_mode} aria-describedby="discreet-hint"
                             onchange={change(|s, e| { s.discreet_mode = event_checked(e); Ok(()) })} />
                         { t("options_settings_discreet") }
                     </label>

@@ -31,7 +31,7 @@ pub fn chips(props: &ChipsProps) -> Html {
         };
         html! {
             <label class={classes!("chip", checked.then_some("checked"))} key={key.clone()}>
-                <input type="checkbox" value={key.clone()} checked={checked} onchange={toggle} />
+                <input autocomplete="off" type="checkbox" value={key.clone()} checked={checked} onchange={toggle} />
                 <span>{ label.clone() }</span>
             </label>
         }

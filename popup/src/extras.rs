@@ -30,7 +30,7 @@ fn scale_select(id: &'static str, label_key: &str, low_key: &str, high_key: &str
     html! {
         <div class="field compact">
             <label for={id}>{ t(label_key) }</label>
-            <select id={id} onchange={onchange}>
+            <select autocomplete="off" id={id} onchange={onchange}>
                 <option value="" selected={value.is_none()}>{ t("popup_not_recorded") }</option>
                 { for (0..=10).map(option) }
             </select>
@@ -42,7 +42,7 @@ fn text_field(id: &'static str, label_key: &str, value: &str, edit: fn(String) -
     html! {
         <div class="field compact">
             <label for={id}>{ t(label_key) }</label>
-            <input id={id} type="text" value={value.to_string()} oninput={on_edit.reform(move |e: InputEvent| edit(value_of(&e)))} />
+            <input autocomplete="off" id={id} type="text" value={value.to_string()} oninput={on_edit.reform(move |e: InputEvent| edit(value_of(&e)))} />
             { extra }
         </div>
     }
@@ -60,7 +60,7 @@ pub fn extras(props: &ExtrasProps) -> Html {
                     <div class="pair">
                         <div class="field compact">
                             <label for="extra-medication">{ t("popup_medication_name") }</label>
-                            <input id="extra-medication" type="text" list="recent-medications" value={form.medication.clone()}
+                            <input autocomplete="off" id="extra-medication" type="text" list="recent-medications" value={form.medication.clone()}
                                 oninput={on_edit.reform(|e: InputEvent| FormEdit::Medication(value_of(&e)))} />
                             <datalist id="recent-medications">
                                 { for props.recent_medications.iter().map(|m| html! { <option value={m.clone()} /> }) }
@@ -82,7 +82,7 @@ pub fn extras(props: &ExtrasProps) -> Html {
                     <div class="pair even">
                         <div class="field compact">
                             <label for="extra-sleep-hours">{ t("popup_sleep_hours") }</label>
-                            <input id="extra-sleep-hours" type="text" inputmode="decimal" value={form.sleep_hours.clone()}
+                            <input autocomplete="off" id="extra-sleep-hours" type="text" inputmode="decimal" value={form.sleep_hours.clone()}
                                 oninput={on_edit.reform(|e: InputEvent| FormEdit::SleepHours(value_of(&e)))} />
                         </div>
                         { scale_select("extra-sleep-quality", "popup_sleep_quality", "popup_sleep_quality_low", "popup_sleep_quality_high",

@@ -19,7 +19,7 @@ pub fn intensity(props: &IntensityProps) -> Html {
         let pick = props.on_pick.reform(move |_: Event| n);
         html! {
             <label class={classes!("scale-step", format!("level-{n}"), checked.then_some("checked"))}>
-                <input type="radio" name="intensity" value={n.to_string()} checked={checked} onchange={pick} />
+                <input autocomplete="off" type="radio" name="intensity" value={n.to_string()} checked={checked} onchange={pick} />
                 <span>{ n }</span>
             </label>
         }

@@ -530,7 +530,7 @@ pub fn journal(props: &JournalProps) -> Html {
                     on_toggle={edit.reform(FormEdit::ToggleQuality)} on_expand={dispatch(|| Action::ToggleAllQualities)} />
                 <div class="field">
                     <label for="note">{ t("popup_note") }</label>
-                    <textarea id="note" rows="2" value={form.note.clone()} aria-describedby="save-hint"
+                    <textarea autocomplete="off" id="note" rows="2" value={form.note.clone()} aria-describedby="save-hint"
                         oninput={edit.reform(|e: InputEvent| FormEdit::Note(value_of(&e)))} />
                 </div>
                 <WhenPicker value={form.when} on_change={edit.reform(FormEdit::When)} />

@@ -49,14 +49,14 @@ pub fn when_picker(props: &WhenPickerProps) -> Html {
     html! {
         <div class="when">
             <label for="when-day">{ t("popup_when") }</label>
-            <select id="when-day" onchange={on_day}>
+            <select autocomplete="off" id="when-day" onchange={on_day}>
                 { option("now", "popup_when_now") }
                 { option("today", "popup_when_today") }
                 { option("yesterday", "popup_when_yesterday") }
             </select>
             if let Some(minute) = current.minute() {
                 <label for="when-time" class="visually-hidden">{ t("popup_when_time") }</label>
-                <input id="when-time" type="time" value={hhmm(minute)} onchange={on_time} />
+                <input autocomplete="off" id="when-time" type="time" value={hhmm(minute)} onchange={on_time} />
             }
         </div>
     }
