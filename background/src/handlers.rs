@@ -42,9 +42,14 @@ pub async fn answer(request: Request) -> Response {
         Request::Unlock { passphrase } => unlock(&mut session, store, passphrase).await,
         Request::ResetPassphrase { recovery_code, new_passphrase } => {
             locking::lock(&mut session, LockReason::Requested).await;
+            // The strength the user chose stays (a header altered to something out of bounds
+            // gets the default instead).
+            let params = match Vault::status(&store).await {
+                Ok(VaultStatus::Locked(info)) if crate::strength::check(info.kdf).is_ok() => info.kdf,
+                _ => KdfParams::DEFAULT,
+            };
             let opened =
-                Vault::unlock_with_recovery_code(store.clone(), &recovery_code, &Passphrase::new(new_passphrase.clone()), KdfParams::DEFAULT)
-                    .await;
+                Vault::unlock_with_recovery_code(store.clone(), &recovery_code, &Passphrase::new(new_passphrase.clone()), params).await;
             match opened {
                 // The vault derived the new KEK itself and does not hand it out: derive it again
                 // (out of the worker's memory) for the session copy.
@@ -80,6 +85,11 @@ pub async fn answer(request: Request) -> Response {
         Request::ChangePassphrase { current, new_passphrase } if session.vault.is_some() => {
             change_passphrase(&mut session, current, new_passphrase).await
         }
+        Request::MeasureKdf { target_ms } => match session.vault.as_ref() {
+            Some(vault) => crate::strength::measure(vault, target_ms).await,
+            None => Response::Locked,
+        },
+        Request::SetKdfParams { passphrase, params } if session.vault.is_some() => set_kdf_params(&mut session, passphrase, params).await,
         // Export and import of encrypted bundles: see transfer.rs.
         request if crate::transfer::handles(&request) => crate::transfer::answer(&mut session, request).await,
         request => match session.vault.as_mut() {
@@ -215,22 +225,46 @@ async fn change_passphrase(session: &mut Session, current: String, new_passphras
     if let Err(error) = verify_passphrase(current).await {
         return to_response(&error);
     }
-    let changed = match session.vault.as_mut() {
-        // Argon2id runs inside the vault here (no change-with-KEK API yet).
-        Some(vault) => vault.change_passphrase(&Passphrase::new(new_passphrase.clone()), KdfParams::DEFAULT).await,
-        None => return Response::Locked,
-    };
-    if let Err(error) = changed {
+    // The strength the user chose stays: only the passphrase changes.
+    match session.vault.as_ref().map(UnlockedVault::kdf_params) {
+        Some(params) => rewrap(session, new_passphrase, params).await,
+        None => Response::Locked,
+    }
+}
+
+async fn set_kdf_params(session: &mut Session, passphrase: String, params: KdfParams) -> Response {
+    if let Err(message) = crate::strength::check(params) {
+        return Response::Error { code: ErrorCode::Invalid, message };
+    }
+    if let Err(error) = verify_passphrase(passphrase.clone()).await {
         return to_response(&error);
     }
-    // The old KEK no longer opens the vault: the session copy needs the new one.
-    match kek_for_current_header(&ChromeStore::local(), new_passphrase).await {
-        Ok(kek) => locking::replace_kek(session, kek).await,
-        // The change is saved; only the copy could not follow, so a worker restart will ask
-        // for the (new) passphrase: lock now rather than keep a stale copy.
-        Err(_) => locking::lock(session, LockReason::Requested).await,
+    rewrap(session, passphrase, params).await
+}
+
+/// Wraps the master key under `passphrase` with `params` and a fresh salt, Argon2id running in
+/// the throwaway instance, and hands the session copy the new KEK (the old one no longer opens
+/// the vault). No entry is re-encrypted.
+async fn rewrap(session: &mut Session, passphrase: String, params: KdfParams) -> Response {
+    let salt = match sotto_vault::new_salt() {
+        Ok(salt) => salt,
+        Err(error) => return to_response(&error),
+    };
+    let kek = match kdf::derive_kek(passphrase, &params, &salt).await {
+        Ok(kek) => kek,
+        Err(error) => return to_response(&error),
+    };
+    let changed = match session.vault.as_mut() {
+        Some(vault) => vault.change_passphrase_with_kek(&kek, params, salt).await,
+        None => return Response::Locked,
+    };
+    match changed {
+        Ok(()) => {
+            locking::replace_kek(session, kek).await;
+            Response::Done
+        }
+        Err(error) => to_response(&error),
     }
-    Response::Done
 }
 
 async fn list(vault: &UnlockedVault<ChromeStore>, query: &EntryQuery) -> Result<Response, VaultError> {

@@ -38,6 +38,17 @@ pub async fn derive_kek(passphrase: String, params: &KdfParams, salt: &[u8; 16])
     Ok(sotto_vault::derive_kek(&Passphrase::new(passphrase), params, salt)?)
 }
 
+/// How long one derivation with `params` takes in a throwaway instance (ms), for calibration:
+/// a fixed passphrase and a fresh salt, the key dropped at once. Never falls back to the
+/// worker's own memory: a measurement is not worth 64 MiB held for the worker's life.
+pub async fn time_derivation(params: &KdfParams) -> Result<f64, String> {
+    let derive = THROWAWAY_KDF.with(|kdf| kdf.borrow().clone()).ok_or("the KDF module is not installed")?;
+    let salt = sotto_vault::new_salt().map_err(|e| e.to_string())?;
+    let started = js_sys::Date::now();
+    drop(derive_elsewhere(&derive, "sotto calibration", params, &salt).await?);
+    Ok(js_sys::Date::now() - started)
+}
+
 async fn derive_elsewhere(derive: &Function, passphrase: &str, params: &KdfParams, salt: &[u8; 16]) -> Result<Kek, String> {
     let args = js_sys::Array::of5(
         &Uint8Array::from(passphrase.as_bytes()).into(),

@@ -17,6 +17,7 @@ mod locking;
 mod prefs;
 mod sender;
 mod session;
+mod strength;
 mod transfer;
 mod vanish;
 
@@ -143,6 +144,7 @@ fn typed_passphrases_in_nfc(request: Request) -> Request {
             Request::ExportBundle { passphrase: nfc(passphrase), is_vault_passphrase }
         }
         Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc(passphrase) },
+        Request::SetKdfParams { passphrase, params } => Request::SetKdfParams { passphrase: nfc(passphrase), params },
         other => other,
     }
 }

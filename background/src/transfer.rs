@@ -17,7 +17,7 @@ use crate::session::Session;
 use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
 use sotto_glue::storage::ChromeStore;
 use sotto_vault::report::local_date_time;
-use sotto_vault::{BundleError, Entry, KdfParams, Passphrase, UnlockedVault, Vault, VaultError, decrypt_bundle};
+use sotto_vault::{BundleError, Entry, Passphrase, UnlockedVault, Vault, VaultError, decrypt_bundle};
 
 /// The largest bundle accepted for import: far above any real journal (100,000 entries ≈ 30 MB),
 /// low enough that a wrong size cannot make the worker reserve gigabytes.
@@ -107,7 +107,8 @@ async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault
             return to_response(&error);
         }
     }
-    let bytes = match vault.export_bundle(&passphrase, KdfParams::DEFAULT, now_ms()).await {
+    // The backup is as hard to guess as the journal: the strength chosen in the settings.
+    let bytes = match vault.export_bundle(&passphrase, vault.kdf_params(), now_ms()).await {
         Ok(bytes) => bytes,
         Err(error) => return to_response(&error),
     };

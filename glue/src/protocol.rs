@@ -6,7 +6,7 @@
 //! Key material never appears in any variant: pages ask, the worker answers with results.
 
 use serde::{Deserialize, Serialize};
-pub use sotto_vault::{Entry, EntryId, Settings};
+pub use sotto_vault::{Entry, EntryId, KdfParams, Settings};
 
 /// Bumped whenever a request or response changes shape incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -81,6 +81,17 @@ pub enum Request {
     /// Lock, discard drafts, close every Sotto page, move the active tab to the neutral page.
     /// Answered with `Done` (the asking page is about to be closed anyway).
     Vanish,
+
+    // ---- Argon2id strength (settings; worker side: background/src/strength.rs).
+    /// Times Argon2id on this device (in the worker's throwaway KDF instance, never in its own
+    /// memory) and proposes parameters for an unlock of about `target_ms`: memory never below
+    /// the default 64 MiB, more passes for more time, never weaker than the default. Changes
+    /// nothing. Answered with [`Response::KdfMeasured`].
+    MeasureKdf { target_ms: u32 },
+    /// Rewraps the key under `params` once `passphrase` (the journal's, which stays the same)
+    /// checks out; entries are not re-encrypted. Answered with `Done`, or `Error` with
+    /// `WrongPassphrase`, or `Invalid` for parameters weaker than the default or beyond its limits.
+    SetKdfParams { passphrase: String, params: KdfParams },
 
     // ---- Export and import of encrypted bundles (options page; worker side: background/src/transfer.rs).
     // Bundles can be tens of MB and runtime messages are JSON, so the bytes travel as base64 pieces.
@@ -198,6 +209,9 @@ pub enum Response {
     Settings { settings: Settings },
     /// Answer to [`Request::RotateRecoveryCode`].
     RecoveryCode { recovery_code: String },
+    /// Answer to [`Request::MeasureKdf`]: the parameters in force and the proposed ones, each
+    /// with the unlock time estimated from this measurement (ms).
+    KdfMeasured { current: KdfParams, current_ms: u32, proposed: KdfParams, proposed_ms: u32 },
     /// Answer to [`Request::ExportBundle`]: the bundle is ready in `piece_count` pieces.
     ExportReady { total_bytes: u64, piece_count: u32, entry_count: u64 },
     /// Answer to [`Request::ExportChunk`]: piece `index`, base64 (standard alphabet, padded).
@@ -376,6 +390,19 @@ mod tests {
         assert_eq!(back, rejected);
         let commit: Request = serde_json::from_value(serde_json::json!({"type": "import_commit"})).unwrap();
         assert_eq!(commit, Request::ImportCommit);
+    }
+
+    #[test]
+    fn strength_messages_carry_plain_argon2_parameters() {
+        let params = KdfParams { m_cost_kib: 65536, t_cost: 12, p_cost: 1 };
+        let json = serde_json::to_value(Request::SetKdfParams { passphrase: "p".into(), params }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "set_kdf_params", "passphrase": "p", "params": {"m_cost_kib": 65536, "t_cost": 12, "p_cost": 1}})
+        );
+        let measured = Response::KdfMeasured { current: KdfParams::DEFAULT, current_ms: 190, proposed: params, proposed_ms: 1010 };
+        let back: Response = serde_json::from_value(serde_json::to_value(&measured).unwrap()).unwrap();
+        assert_eq!(back, measured);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod charts;
 mod history;
 mod report;
 mod settings_form;
+mod strength;
 mod ui;
 mod unlock;
 mod web;

@@ -139,6 +139,7 @@ pub fn settings_form(props: &SectionProps) -> Html {
                 Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
             } }
             <PassphraseForm ..props.clone() />
+            <crate::strength::StrengthForm ..props.clone() />
             <RecoveryForm ..props.clone() />
         </>
     }

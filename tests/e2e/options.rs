@@ -284,6 +284,63 @@ fn history_and_charts_show_the_entries_with_accessible_charts() {
     browser.assert_no_context_errors();
 }
 
+/// The Argon2id parameters in the vault header as stored (`v:h`, base64, in the clear).
+fn stored_kdf(page: &Page) -> sotto_vault::KdfParams {
+    use base64::Engine as _;
+    let text = page.eval("chrome.storage.local.get('v:h').then((r) => r['v:h'])");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(text.as_str().expect("a stored header")).expect("base64");
+    sotto_vault::VaultHeader::parse(&bytes).expect("a valid header").kdf
+}
+
+#[test]
+fn a_stronger_unlock_is_measured_applied_kept_and_opens_with_the_same_passphrase() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    let before = all_entries(&page);
+    page.click("button", "Settings");
+    page.wait_for_role("button", "Measure this device");
+    page.eval("(() => { const s = document.getElementById('kdf-target'); s.value = '2000'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    page.click("button", "Measure this device");
+    let text = page.wait_for_text("With the time you chose: ");
+    assert!(text.contains("Now: unlocking takes about ") && text.contains(" s on this device (3 passes over 64 MiB)."), "{text}");
+    let passes: u32 = text
+        .split("With the time you chose: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" passes over 64 MiB").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a proposed pass count in:\n{text}"));
+    assert!(passes > 3, "two seconds on this device take more than the default's 3 passes: {passes}");
+    page.fill("textbox", "Your passphrase, to confirm the new strength (it stays the same)", PASSPHRASE);
+    page.click("button", "Use this strength");
+    page.wait_for_text("Done: unlocking now takes about ");
+    let stronger = sotto_vault::KdfParams { m_cost_kib: 64 * 1024, t_cost: passes, p_cost: 1 };
+    assert_eq!(stored_kdf(&page), stronger, "the header holds the new parameters");
+
+    // The same passphrase opens it, and the unlocked vault reports the new strength.
+    page.ask_worker(json!({"type": "lock"}));
+    assert_eq!(page.ask_worker(json!({"type": "unlock", "passphrase": PASSPHRASE}))["type"], "unlocked");
+    let measured = page.ask_worker(json!({"type": "measure_kdf", "target_ms": 500}));
+    assert_eq!(measured["type"], "kdf_measured", "{measured}");
+    assert_eq!(measured["current"], json!({"m_cost_kib": 65536, "t_cost": passes, "p_cost": 1}), "{measured}");
+    assert_eq!(measured["proposed"]["m_cost_kib"], 65536, "memory never drops below the default: {measured}");
+
+    // A wrong passphrase, or weaker parameters than the default, change nothing.
+    let wrong = page.ask_worker(json!({"type": "set_kdf_params", "passphrase": "not it", "params": {"m_cost_kib": 65536, "t_cost": 4, "p_cost": 1}}));
+    assert_eq!(wrong["code"], "wrong_passphrase", "{wrong}");
+    let weaker = page.ask_worker(json!({"type": "set_kdf_params", "passphrase": PASSPHRASE, "params": {"m_cost_kib": 8192, "t_cost": 1, "p_cost": 1}}));
+    assert_eq!(weaker["code"], "invalid", "{weaker}");
+    assert_eq!(stored_kdf(&page), stronger);
+
+    // Changing the passphrase keeps the chosen strength.
+    let changed = page.ask_worker(json!({"type": "change_passphrase", "current": PASSPHRASE, "new_passphrase": "another long passphrase"}));
+    assert_eq!(changed["type"], "done", "{changed}");
+    assert_eq!(stored_kdf(&page), stronger);
+    page.ask_worker(json!({"type": "lock"}));
+    assert_eq!(page.ask_worker(json!({"type": "unlock", "passphrase": "another long passphrase"}))["type"], "unlocked");
+    assert_eq!(all_entries(&page), before, "entries are untouched by a rewrap");
+    browser.assert_no_context_errors();
+}
+
 /// Several weeks of varied entries, for charts and screenshots.
 fn seed_weeks(page: &Page, days: i64) {
     let now = page.eval("Date.now()").as_f64().unwrap() as i64;

@@ -37,6 +37,11 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], VaultError> {
     Ok(out)
 }
 
+/// A fresh random salt for a passphrase wrap (see `UnlockedVault::change_passphrase_with_kek`).
+pub fn new_salt() -> Result<[u8; 16], VaultError> {
+    random_bytes()
+}
+
 /// HKDF-SHA-256 (RFC 5869) producing a 32-byte key.
 pub(crate) fn hkdf32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
     let mut okm = Zeroizing::new([0u8; 32]);

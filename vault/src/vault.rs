@@ -25,7 +25,7 @@ use crate::bundle::{self, BundleContents};
 use crate::calendar::IsoWeek;
 use crate::entry::{Entry, EntryId, merge};
 use crate::error::{Component, ParamsError, RecordName, VaultError};
-use crate::keys::{KdfParams, Kek, MasterKey, NamingKey, Passphrase, RecordKey, derive_kek, random_bytes, recovery_kek};
+use crate::keys::{KdfParams, Kek, MasterKey, NamingKey, Passphrase, RecordKey, derive_kek, new_salt, random_bytes, recovery_kek};
 use crate::record::{RecordKind, open_record, seal_record};
 use crate::recovery::RecoveryCode;
 use crate::settings::Settings;
@@ -853,14 +853,28 @@ impl<S: KvStore> UnlockedVault<S> {
     /// master key rewrapped. No entry is re-encrypted.
     pub async fn change_passphrase(&mut self, new_passphrase: &Passphrase, params: KdfParams) -> Result<(), VaultError> {
         params.validate()?;
+        let salt = new_salt()?;
+        let kek = derive_kek(new_passphrase, &params, &salt)?;
+        self.change_passphrase_with_kek(&kek, params, salt).await
+    }
+
+    /// [`Self::change_passphrase`] with the KEK derived elsewhere (the worker runs Argon2id in a
+    /// throwaway Wasm instance): `kek` must be [`derive_kek`]`(passphrase, &params, &salt)` for a
+    /// `salt` from [`new_salt`]. The old passphrase stops working; the recovery code still opens.
+    pub async fn change_passphrase_with_kek(&mut self, kek: &Kek, params: KdfParams, salt: [u8; 16]) -> Result<(), VaultError> {
+        params.validate()?;
         let mut header = self.header.clone();
         header.kdf = params;
-        header.salt = random_bytes()?;
-        let kek = derive_kek(new_passphrase, &header.kdf, &header.salt)?;
-        header.passphrase_wrap = VaultHeader::wrap_master(&kek, &self.master, &header.passphrase_wrap_aad())?;
+        header.salt = salt;
+        header.passphrase_wrap = VaultHeader::wrap_master(kek, &self.master, &header.passphrase_wrap_aad())?;
         self.store.set_many(vec![(HEADER_KEY.to_string(), header.to_bytes())]).await?;
         self.header = header;
         Ok(())
+    }
+
+    /// The Argon2id parameters the passphrase is wrapped under now.
+    pub fn kdf_params(&self) -> KdfParams {
+        self.header.kdf
     }
 
     /// Raises (or lowers) the Argon2id parameters: the same as [`Self::change_passphrase`] with

@@ -97,6 +97,29 @@ fn passphrase_change_and_recovery_rotation_rewrap_only() {
 }
 
 #[test]
+fn a_rewrap_with_a_kek_derived_elsewhere_keeps_the_passphrase_and_records_the_params() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        assert_eq!(v.kdf_params(), FAST);
+        let stronger = KdfParams { t_cost: FAST.t_cost + 2, ..FAST };
+        let salt = sotto_vault::new_salt().unwrap();
+        assert_ne!(salt, sotto_vault::new_salt().unwrap());
+        let kek = derive_kek(&pass(), &stronger, &salt).unwrap();
+        v.change_passphrase_with_kek(&kek, stronger, salt).await.unwrap();
+        assert_eq!(v.kdf_params(), stronger);
+        let bad = KdfParams { t_cost: 0, ..FAST };
+        assert!(matches!(v.change_passphrase_with_kek(&kek, bad, salt).await, Err(VaultError::InvalidParams(_))));
+        v.lock();
+        let VaultStatus::Locked(info) = Vault::status(&store).await.unwrap() else { panic!() };
+        assert_eq!((info.kdf, info.salt), (stronger, salt));
+        let reopened = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(reopened.kdf_params(), stronger);
+        assert!(Vault::unlock_with_kek(&store, &kek).await.is_ok());
+    });
+}
+
+#[test]
 fn edits_keep_id_bump_revision_and_delete_leaves_tombstone() {
     block_on(async {
         let store = MemoryStore::new();
