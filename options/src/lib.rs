@@ -74,6 +74,8 @@ fn app() -> Html {
     let phase = use_state(|| Phase::Connecting);
     let section = use_state(|| Section::History);
     let journal_version = use_state(|| 0u32);
+    // Told once after an unlock from this page (failed attempts, damage found), until dismissed.
+    let notices = use_state(Vec::<String>::new);
     {
         let phase = phase.clone();
         use_effect_with((), move |_| {
@@ -94,8 +96,15 @@ fn app() -> Html {
         Callback::from(move |_| phase.set(Phase::Locked))
     };
     let on_unlocked = {
-        let phase = phase.clone();
-        Callback::from(move |_| phase.set(Phase::Unlocked))
+        let (phase, notices) = (phase.clone(), notices.clone());
+        Callback::from(move |told: Vec<String>| {
+            notices.set(told);
+            phase.set(Phase::Unlocked);
+        })
+    };
+    let dismiss = {
+        let notices = notices.clone();
+        Callback::from(move |_| notices.set(Vec::new()))
     };
     let on_changed = {
         let journal_version = journal_version.clone();
@@ -139,6 +148,12 @@ fn app() -> Html {
             };
             html! {
                 <>
+                    if !notices.is_empty() {
+                        <div class="card notice no-print" role="alert">
+                            { for notices.iter().map(|text| html! { <p>{ text.clone() }</p> }) }
+                            <div class="actions"><button type="button" class="secondary" onclick={dismiss}>{ t("popup_dismiss") }</button></div>
+                        </div>
+                    }
                     <nav class="sections no-print" aria-label={t("options_nav_label")}>
                         <ul>{ for nav }</ul>
                         <button type="button" class="secondary lock-now" onclick={lock_now}>{ t("options_lock_now") }</button>

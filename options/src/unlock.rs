@@ -3,12 +3,30 @@
 use sotto_glue::protocol::{Request, Response};
 use yew::prelude::*;
 
-use crate::ui::{Answer, request, t};
+use crate::ui::{Answer, request, t, tf};
 use crate::web::event_value;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct UnlockProps {
-    pub on_unlocked: Callback<()>,
+    /// Unlocked: what the user must be told at once (failed attempts, damage found), maybe nothing.
+    pub on_unlocked: Callback<Vec<String>>,
+}
+
+/// The sentences to show after an unlock: failed attempts first (someone tried this journal),
+/// then whatever damage or tampering the worker found (nothing was lost, but the user must know).
+fn notices(failed_attempts: &[i64], problems: Vec<String>) -> Vec<String> {
+    let attempts = match failed_attempts {
+        [] => None,
+        times => {
+            let list = times.iter().map(|&at| crate::web::date_time(at)).collect::<Vec<_>>().join(", ");
+            Some(if times.len() == 1 {
+                tf("popup_failed_attempts_one", &[&list])
+            } else {
+                tf("popup_failed_attempts_many", &[&times.len().to_string(), &list])
+            })
+        }
+    };
+    attempts.into_iter().chain(problems).collect()
 }
 
 #[function_component(UnlockForm)]
@@ -33,9 +51,9 @@ pub fn unlock_form(props: &UnlockProps) -> Html {
                 ((*passphrase).clone(), busy.clone(), problem.clone(), on_unlocked.clone(), passphrase.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match request(Request::Unlock { passphrase: text }, &Callback::noop()).await {
-                    Answer::Got(Response::Unlocked { .. }) => {
+                    Answer::Got(Response::Unlocked { failed_attempts, problems }) => {
                         passphrase.set(String::new());
-                        on_unlocked.emit(());
+                        on_unlocked.emit(notices(&failed_attempts, problems));
                     }
                     Answer::Got(other) => problem.set(Some(crate::ui::unexpected(&other))),
                     Answer::Locked => problem.set(Some(t("options_error_wrong_passphrase"))),

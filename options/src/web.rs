@@ -38,6 +38,15 @@ pub fn ui_language() -> String {
     web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en".into())
 }
 
+/// "23 Nov 2026, 14:05": an instant in the user's time zone and locale.
+pub fn date_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(&ui_language(), &opts).into()
+}
+
 /// "3 Jan 2025" (in the user's locale's order).
 pub fn short_date(day: i64) -> String {
     locale_date(day, &[("day", "numeric"), ("month", "short"), ("year", "numeric")])

@@ -341,6 +341,43 @@ fn a_stronger_unlock_is_measured_applied_kept_and_opens_with_the_same_passphrase
     browser.assert_no_context_errors();
 }
 
+/// Unlocks through the page's lock screen, as a person would.
+fn unlock_in_page(page: &Page, passphrase: &str) {
+    page.fill("textbox", "Passphrase", passphrase);
+    page.click("button", "Unlock");
+    page.wait_for_role("button", "Lock now");
+}
+
+#[test]
+fn unlocking_in_the_options_page_tells_of_failed_attempts_and_damage_found() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    let before = all_entries(&page);
+    page.ask_worker(json!({"type": "lock"}));
+    assert_eq!(page.ask_worker(json!({"type": "unlock", "passphrase": "a wrong guess"}))["code"], "wrong_passphrase");
+    // One byte of the stored index of weeks altered: the worker rebuilds it and must say so.
+    page.eval(
+        "chrome.storage.local.get('v:m').then((r) => { const b = Uint8Array.from(atob(r['v:m']), (c) => c.charCodeAt(0)); b[60] ^= 1; \
+         return chrome.storage.local.set({'v:m': btoa(String.fromCharCode(...b))}); }).then(() => true)",
+    );
+    page.eval("location.reload()");
+    std::thread::sleep(Duration::from_millis(300));
+    unlock_in_page(&page, PASSPHRASE);
+    let text = page.wait_for_text("1 failed unlock attempt since you last opened Sotto: ");
+    assert!(text.contains("could not be read: the stored data is damaged or was altered"), "the damage is told:\n{text}");
+    assert_eq!(page.eval("document.querySelectorAll('.notice[role=alert]').length"), json!(1), "one notice, read out at once");
+    assert_eq!(all_entries(&page), before, "nothing was lost");
+    page.click("button", "Dismiss");
+    page.wait_until("!document.body.innerText.includes('failed unlock attempt')", Duration::from_secs(5));
+
+    // A clean unlock has nothing to tell.
+    page.click("button", "Lock now");
+    unlock_in_page(&page, PASSPHRASE);
+    let text = page.text();
+    assert!(!text.contains("failed unlock attempt") && !text.contains("could not be read"), "{text}");
+    browser.assert_no_context_errors();
+}
+
 /// Several weeks of varied entries, for charts and screenshots.
 fn seed_weeks(page: &Page, days: i64) {
     let now = page.eval("Date.now()").as_f64().unwrap() as i64;
