@@ -25,6 +25,14 @@ pub enum When {
     Yesterday { minute: u16 },
 }
 
+/// The day part of [`When`], as the "When" menu offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Day {
+    Now,
+    Today,
+    Yesterday,
+}
+
 impl When {
     pub fn minute(self) -> Option<u16> {
         match self {
@@ -82,7 +90,10 @@ pub enum FormEdit {
     ToggleRegion(String),
     ToggleQuality(String),
     Note(String),
-    When(When),
+    /// Another day was chosen; a time already set stays, else `default_minute` is used.
+    WhenDay { day: Day, default_minute: u16 },
+    /// A time was typed for the day already chosen ("now" has no time and ignores it).
+    WhenTime(u16),
     Medication(String),
     Dose(String),
     Triggers(String),
@@ -99,7 +110,23 @@ impl LogForm {
             FormEdit::ToggleRegion(key) => toggle(&mut self.regions, &key),
             FormEdit::ToggleQuality(key) => toggle(&mut self.qualities, &key),
             FormEdit::Note(text) => self.note = text,
-            FormEdit::When(when) => self.when = when,
+            // Against the form as it is now, not as the picker last drew it: a burst of keys
+            // can change the day and type the time before the picker is drawn again.
+            FormEdit::WhenDay { day, default_minute } => {
+                let minute = self.when.minute().unwrap_or(default_minute);
+                self.when = match day {
+                    Day::Now => When::Now,
+                    Day::Today => When::Today { minute },
+                    Day::Yesterday => When::Yesterday { minute },
+                };
+            }
+            FormEdit::WhenTime(minute) => {
+                self.when = match self.when {
+                    When::Now => When::Now,
+                    When::Today { .. } => When::Today { minute },
+                    When::Yesterday { .. } => When::Yesterday { minute },
+                };
+            }
             FormEdit::Medication(text) => self.medication = text,
             FormEdit::Dose(text) => self.dose = text,
             FormEdit::Triggers(text) => self.triggers = text,
@@ -278,6 +305,20 @@ mod tests {
         assert_eq!(entry.interference_activity, Some(7));
         assert_eq!(form.used_extras(), vec!["medication", "triggers", "sleep", "mood", "interference"]);
         entry.validate().unwrap();
+    }
+
+    #[test]
+    fn the_time_applies_to_the_day_chosen_and_survives_a_change_of_day() {
+        let mut form = LogForm::default();
+        form.apply(FormEdit::WhenTime(600));
+        assert_eq!(form.when, When::Now, "now has no time");
+        form.apply(FormEdit::WhenDay { day: Day::Yesterday, default_minute: 900 });
+        assert_eq!(form.when, When::Yesterday { minute: 900 });
+        form.apply(FormEdit::WhenTime(570));
+        form.apply(FormEdit::WhenDay { day: Day::Today, default_minute: 60 });
+        assert_eq!(form.when, When::Today { minute: 570 }, "a time already typed stays");
+        form.apply(FormEdit::WhenDay { day: Day::Now, default_minute: 60 });
+        assert_eq!(form.when, When::Now);
     }
 
     #[test]

@@ -4,6 +4,17 @@
 use crate::i18n::t;
 use yew::prelude::*;
 
+/// The intensity a typed digit picks. "1" then "0" is 10 when the 0 is the very next key and
+/// the intensity is still 1; any other 0 is 0. No clock is involved, so a slow typist, a fast one
+/// and a queued burst of keys all get the same answer, and 0 after 1 is one more 0 away.
+pub fn typed_digit(digit: u8, previous_key_was_one: bool, current: Option<u8>) -> u8 {
+    if digit == 0 && previous_key_was_one && current == Some(1) {
+        10
+    } else {
+        digit
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct IntensityProps {
     pub value: Option<u8>,
@@ -35,5 +46,22 @@ pub fn intensity(props: &IntensityProps) -> Html {
                 <span>{ t("popup_intensity_high") }</span>
             </p>
         </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed_digit;
+
+    #[test]
+    fn one_then_zero_is_ten_without_a_clock() {
+        assert_eq!(typed_digit(1, false, Some(6)), 1);
+        assert_eq!(typed_digit(0, true, Some(1)), 10);
+        // Another key came in between, or the 1 was changed meanwhile (a click on 4).
+        assert_eq!(typed_digit(0, false, Some(1)), 0);
+        assert_eq!(typed_digit(0, true, Some(4)), 0);
+        // 0 once more after 10 is 0.
+        assert_eq!(typed_digit(0, false, Some(10)), 0);
+        assert_eq!(typed_digit(7, true, Some(1)), 7);
     }
 }

@@ -12,9 +12,10 @@ use crate::chips::Chips;
 use crate::clock::{self, day_and_time, offset_at};
 use crate::dom::{focus_within, is_typing_target, mark_ready, target_tag, value_of};
 use crate::extras::Extras;
-use crate::form::{Draft, FormEdit, FormProblem, LogForm, EXTRAS};
+use crate::form::{FormEdit, FormProblem, LogForm, EXTRAS};
 use crate::i18n::{quality_label, region_label, t, t1, t2};
-use crate::intensity::Intensity;
+use crate::drafts::DraftOutbox;
+use crate::intensity::{typed_digit, Intensity};
 use crate::recent::{Recent, WEEK_MS};
 use crate::when::WhenPicker;
 use crate::worker::{call, unexpected, Failure};
@@ -238,11 +239,12 @@ fn load(dispatcher: UseReducerDispatcher<JournalState>, on_locked: Callback<(Opt
     });
 }
 
-/// Typing a digit anywhere but in a text field picks the intensity; "1" then "0" within a
-/// second picks 10.
-fn listen_for_digits(dispatcher: UseReducerDispatcher<JournalState>, scale: NodeRef) -> impl FnOnce() {
-    let last_digit: Rc<Cell<(Option<u32>, f64)>> = Rc::new(Cell::new((None, 0.0)));
+/// Typing a digit anywhere but in a text field picks the intensity ("1" then "0" is 10: see
+/// [`typed_digit`]). `live` is read when the key comes, not when the listener was installed.
+fn listen_for_digits(live: UseReducerHandle<JournalState>, scale: NodeRef) -> impl FnOnce() {
+    let previous_key_was_one = Rc::new(Cell::new(false));
     let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+        let after_one = previous_key_was_one.replace(false);
         if event.ctrl_key() || event.alt_key() || event.meta_key() || event.default_prevented() || is_typing_target(&event) {
             return;
         }
@@ -250,13 +252,11 @@ fn listen_for_digits(dispatcher: UseReducerDispatcher<JournalState>, scale: Node
         let Some(digit) = (key.len() == 1).then(|| key.chars().next().and_then(|c| c.to_digit(10))).flatten() else {
             return;
         };
-        let now = js_sys::Date::now();
-        let (previous, at) = last_digit.get();
-        let value = if digit == 0 && previous == Some(1) && now - at < 1000.0 { 10 } else { digit };
-        last_digit.set((Some(digit), now));
+        // 0–9 by construction.
+        let value = typed_digit(digit as u8, after_one, live.form.intensity);
+        previous_key_was_one.set(value == 1);
         event.prevent_default();
-        // 0–10 by construction.
-        dispatcher.dispatch(Action::Edit(FormEdit::Intensity(value as u8)));
+        live.dispatch(Action::Edit(FormEdit::Intensity(value)));
         focus_within(&scale, &format!("input[value=\"{value}\"]"));
     });
     let document = web_sys::window().and_then(|w| w.document());
@@ -310,14 +310,14 @@ pub fn journal(props: &JournalProps) -> Html {
     *props.typed.borrow_mut() = state.form.clone();
 
     {
-        let (dispatcher, scale, on_locked) = (state.dispatcher(), scale.clone(), props.on_locked.clone());
+        let (live, scale, on_locked) = (state.clone(), scale.clone(), props.on_locked.clone());
         let chosen = state.form.intensity;
         use_effect_with((), move |_| {
             let selector = chosen.map(|v| format!("input[value=\"{v}\"]")).unwrap_or_else(|| "input".to_string());
             focus_within(&scale, &selector);
             mark_ready();
-            load(dispatcher.clone(), on_locked);
-            listen_for_digits(dispatcher, scale)
+            load(live.dispatcher(), on_locked);
+            listen_for_digits(live, scale)
         });
     }
     // After Undo the button is gone: the keyboard goes back to the restored form.
@@ -329,52 +329,36 @@ pub fn journal(props: &JournalProps) -> Html {
             }
         });
     }
-    // The draft: every change goes to the worker at once (a popup can close on any click, so a
-    // delay could lose the last words). While one is on its way, later changes wait and only the
-    // newest is sent after it.
+    // Every handler below reads `live`, the state as it is when the event comes, never the copy
+    // this render drew with: keys can arrive faster than Yew draws (it hands long work to a
+    // timer, and the browser runs queued input first), and a handler holding the drawn form
+    // would save or keep a form a few keys old.
+    let live = state.clone();
+    // The draft: each edit goes to the worker as it happens; other changes of the form (Undo
+    // puts one back) once drawn.
+    let outbox = {
+        let (arrived, on_locked) = (state.form.clone(), props.on_locked.clone());
+        use_memo((), move |_| DraftOutbox::new(arrived, on_locked))
+    };
     {
-        let outbox = use_mut_ref(|| (0u32, None::<LogForm>, false));
-        let on_locked = props.on_locked.clone();
-        use_effect_with(state.form.clone(), move |form| {
-            let mut slot = outbox.borrow_mut();
-            slot.0 += 1;
-            // The first run is the form as it arrived (from the draft): nothing new to send.
-            if slot.0 == 1 {
-                return;
-            }
-            slot.1 = Some(form.clone());
-            if slot.2 {
-                return;
-            }
-            slot.2 = true;
-            drop(slot);
-            wasm_bindgen_futures::spawn_local(async move {
-                loop {
-                    let next = outbox.borrow_mut().1.take();
-                    let Some(form) = next else { break };
-                    let draft = if form.is_empty() { serde_json::Value::Null } else { Draft::Log { form: form.clone() }.to_json() };
-                    if let Err(Failure::Locked) = call(Request::SetDraft { draft }).await {
-                        outbox.borrow_mut().1 = None;
-                        let kept = (!form.is_empty()).then_some(form);
-                        on_locked.emit((Some(t("popup_locked_meanwhile")), kept));
-                        break;
-                    }
-                }
-                outbox.borrow_mut().2 = false;
-            });
-        });
+        let (outbox, live) = (outbox.clone(), live.clone());
+        // The form as it is by now: this effect can run after later keys.
+        use_effect_with(state.form.clone(), move |_| outbox.offer(&live.form));
     }
-
     let edit = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |edit: FormEdit| dispatcher.dispatch(Action::Edit(edit)))
+        let (live, outbox, typed) = (live.clone(), outbox.clone(), props.typed.clone());
+        Callback::from(move |edit: FormEdit| {
+            live.dispatch(Action::Edit(edit));
+            let form = live.form.clone();
+            outbox.offer(&form);
+            *typed.borrow_mut() = form;
+        })
     };
     let save = {
-        let (dispatcher, form, status, settings) =
-            (state.dispatcher(), state.form.clone(), state.status.clone(), state.settings.clone());
-        let (scale, on_locked) = (scale.clone(), props.on_locked.clone());
+        let (live, outbox, scale, on_locked) = (live.clone(), outbox.clone(), scale.clone(), props.on_locked.clone());
         Rc::new(move || {
-            if matches!(status, SaveStatus::Saving | SaveStatus::Undoing { .. }) {
+            let (dispatcher, form, settings) = (live.dispatcher(), live.form.clone(), live.settings.clone());
+            if matches!(live.status, SaveStatus::Saving | SaveStatus::Undoing { .. }) {
                 return;
             }
             let now = clock::now_ms();
@@ -398,17 +382,17 @@ pub fn journal(props: &JournalProps) -> Html {
                 Err(problem) => return dispatcher.dispatch(Action::Problem(problem)),
             };
             dispatcher.dispatch(Action::Saving);
-            let (dispatcher, form, settings, scale, on_locked) =
-                (dispatcher.clone(), form.clone(), settings.clone(), scale.clone(), on_locked.clone());
+            let (dispatcher, form, settings, scale, outbox, on_locked) =
+                (dispatcher.clone(), form.clone(), settings.clone(), scale.clone(), outbox.clone(), on_locked.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match call(Request::SaveEntry { entry }).await {
                     Ok(Response::EntrySaved { entry }) => {
                         let id = entry.id;
                         dispatcher.dispatch(Action::Saved { entry, form: form.clone() });
                         focus_within(&scale, "input");
-                        // At once, not after the draft delay: a popup closed right now must not
-                        // bring the saved form back as a draft (and invite a double entry).
-                        let _ = call(Request::SetDraft { draft: serde_json::Value::Null }).await;
+                        // At once, not once drawn: a popup closed right now must not bring the
+                        // saved form back as a draft (and invite a double entry).
+                        outbox.offer(&LogForm::default());
                         remember_extras(settings, &form, &dispatcher).await;
                         sleep(UNDO_WINDOW).await;
                         dispatcher.dispatch(Action::UndoExpired(id));
@@ -439,8 +423,9 @@ pub fn journal(props: &JournalProps) -> Html {
         })
     };
     let undo = {
-        let (dispatcher, status, on_locked) = (state.dispatcher(), state.status.clone(), props.on_locked.clone());
+        let (live, on_locked) = (live.clone(), props.on_locked.clone());
         Callback::from(move |_: MouseEvent| {
+            let (dispatcher, status) = (live.dispatcher(), live.status.clone());
             let (SaveStatus::Saved { entry, form, undo: true } | SaveStatus::UndoFailed { entry, form, .. }) = &status else {
                 return;
             };
@@ -533,7 +518,7 @@ pub fn journal(props: &JournalProps) -> Html {
                     <textarea autocomplete="off" id="note" rows="2" value={form.note.clone()} aria-describedby="save-hint"
                         oninput={edit.reform(|e: InputEvent| FormEdit::Note(value_of(&e)))} />
                 </div>
-                <WhenPicker value={form.when} on_change={edit.reform(FormEdit::When)} />
+                <WhenPicker value={form.when} on_edit={edit.clone()} />
                 <Extras form={form.clone()} shown={shown_extras} recent_medications={recent_medications} on_edit={edit.clone()} />
                 if remembered.len() < EXTRAS.len() {
                     <button type="button" class="link more-toggle" aria-expanded={state.more_open.to_string()}

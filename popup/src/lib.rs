@@ -16,6 +16,7 @@ use yew::prelude::*;
 mod chips;
 mod clock;
 mod dom;
+mod drafts;
 mod extras;
 mod form;
 mod i18n;

@@ -300,6 +300,95 @@ fn undo_brings_the_entry_back_into_the_form_and_a_failed_save_keeps_everything()
     browser.assert_no_context_errors();
 }
 
+/// The stored entries, newest first.
+fn stored_entries(page: &Page) -> Vec<Value> {
+    let mut entries = ask_worker(page, json!({"type": "list_entries", "query": {}}))["entries"].as_array().cloned().unwrap_or_default();
+    entries.sort_by_key(|e| std::cmp::Reverse(e["occurred_at"].as_i64().unwrap_or_default()));
+    entries
+}
+
+/// Every field keeps every key when the keys arrive queued, all at once (an auto-typing tool,
+/// key repeat, a very fast typist): the page handles each key while later ones already wait, and
+/// the browser runs input before the page's timers, so Yew's render can be behind the keys. The
+/// passphrase that creates the journal must be exactly the one typed (the unlocks prove it), and
+/// so must the recovery code, the note, the extras and the time; "1" then "0" is 10 however
+/// quickly or slowly it comes.
+#[test]
+fn keys_queued_all_at_once_lose_nothing_in_any_field() {
+    let browser = Browser::launch();
+    let popup = browser.open_extension_page("popup.html");
+    popup.wait_for_role("heading", "Set up your private journal");
+    wait_for_focus(&popup, "a.id === 'new-passphrase'");
+    // As on a slow computer: a render outlasts Yew's 16 ms slice, so the rest of its work waits
+    // for a timer while queued keys go first.
+    popup.throttle_cpu(12.0);
+    popup.type_text_fast(PASSPHRASE);
+    popup.click("textbox", "Type it again");
+    popup.type_text_fast(&format!("{PASSPHRASE}\n"));
+    popup.wait_for_role("heading", "Your recovery code");
+    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
+    let code = code.as_str().unwrap_or_default().to_string();
+    popup.click("button", "I have written it down");
+    wait_for_focus(&popup, "a.id === 'recovery-last-group'");
+    popup.type_text_fast(&format!("{}\n", code.rsplit('-').next().unwrap_or_default()));
+    wait_for_quick_log(&popup);
+
+    // Intensity, note and Enter in one burst; the entry holds every character.
+    let note = "undo me: every key of this note, typed by a machine";
+    popup.type_text_fast("10");
+    popup.click("textbox", "Note (optional)");
+    popup.type_text_fast(&format!("{note}\n"));
+    popup.wait_for_text("Saved: pain 10");
+    assert_eq!(stored_entries(&popup)[0]["note"], note);
+    popup.click("button", "Undo");
+    popup.wait_for_text("Entry removed. What you typed is back in the form.");
+    assert_eq!(popup.eval("document.getElementById('note').value"), json!(note));
+    assert_eq!(checked_intensity(&popup).as_deref(), Some("10"));
+
+    // The extras' fields and the time, each typed in a burst, Enter right behind the time.
+    popup.click("button", "More: medication, sleep, mood…");
+    popup.click("combobox", "Name");
+    popup.type_text_fast("Ibuprofen retard");
+    popup.click("textbox", "Dose");
+    popup.type_text_fast("400 mg twice");
+    popup.click("textbox", "Hours");
+    popup.type_text_fast("6,75");
+    popup.eval("document.getElementById('when-day').focus()");
+    popup.press("ArrowDown");
+    popup.press("ArrowDown");
+    popup.wait_until("document.getElementById('when-time')", Duration::from_secs(5));
+    popup.eval("document.getElementById('when-time').focus()");
+    popup.type_text_fast("0930\n");
+    popup.wait_for_text("Saved: pain 10");
+    let entry = &stored_entries(&popup)[0];
+    assert_eq!(entry["note"], note, "{entry}");
+    assert_eq!(entry["medications"][0]["name"], "Ibuprofen retard", "{entry}");
+    assert_eq!(entry["medications"][0]["dose"], "400 mg twice", "{entry}");
+    assert_eq!(entry["sleep_minutes"], 405, "{entry}");
+    let local_minute = (entry["occurred_at"].as_i64().unwrap() / 60_000 + entry["utc_offset_minutes"].as_i64().unwrap()).rem_euclid(1440);
+    assert!(local_minute == 9 * 60 + 30 || local_minute == 21 * 60 + 30, "09:30 (or 9:30 PM) yesterday: {entry}");
+
+    // Unlock, and reset with the recovery code, each typed in a burst with Enter behind it.
+    lock(&popup);
+    popup.type_text_fast(&format!("{PASSPHRASE}\n"));
+    wait_for_quick_log(&popup);
+    lock(&popup);
+    popup.click("button", "Use recovery code");
+    popup.wait_for_role("heading", "Reset your passphrase");
+    popup.click("textbox", "Recovery code");
+    popup.type_text_fast(&code.to_lowercase());
+    popup.click("textbox", "New passphrase");
+    popup.type_text_fast(NEW_PASSPHRASE);
+    popup.click("textbox", "Type it again");
+    popup.type_text_fast(&format!("{NEW_PASSPHRASE}\n"));
+    popup.wait_for_text("Your passphrase has been changed.");
+    lock(&popup);
+    popup.type_text_fast(&format!("{NEW_PASSPHRASE}\n"));
+    wait_for_quick_log(&popup);
+    assert_eq!(stored_entries(&popup).len(), 1);
+    browser.assert_no_context_errors();
+}
+
 #[test]
 fn more_remembers_the_extras_this_user_uses() {
     let browser = Browser::launch();

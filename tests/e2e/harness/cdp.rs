@@ -172,42 +172,55 @@ impl Cdp {
         self.changed.notify_all();
     }
 
-    fn send_only(&self, method: &str, params: Value, session: Option<&str>) -> u64 {
+    /// Writes one command to the browser under a fresh id, which it returns.
+    fn write(&self, method: &str, params: Value, session: Option<&str>, before: impl FnOnce(u64)) -> Result<u64, String> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        before(id);
         let mut message = json!({"id": id, "method": method, "params": params});
         if let Some(session) = session {
             message["sessionId"] = json!(session);
         }
         let mut bytes = serde_json::to_vec(&message).expect("a JSON value always serialises");
         bytes.push(0);
-        let _ = self.writer.lock().unwrap().write_all(&bytes);
-        id
+        self.writer.lock().unwrap().write_all(&bytes).map_err(|e| format!("{method}: the browser pipe is closed ({e})"))?;
+        Ok(id)
     }
 
-    /// Sends a command and waits for its answer; a CDP error becomes `Err` with its message.
-    pub fn call(&self, method: &str, params: Value, session: Option<&str>) -> Result<Value, String> {
+    fn send_only(&self, method: &str, params: Value, session: Option<&str>) {
+        let _ = self.write(method, params, session, |_| {});
+    }
+
+    /// Sends a command; its answer will arrive on the returned channel.
+    fn send(&self, method: &str, params: Value, session: Option<&str>) -> Result<mpsc::Receiver<Value>, String> {
         let (tx, rx) = mpsc::channel();
-        // Register before sending so a fast answer is never lost.
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.pending.lock().unwrap().insert(id, tx);
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        let mut bytes = serde_json::to_vec(&message).expect("a JSON value always serialises");
-        bytes.push(0);
-        self.writer
-            .lock()
-            .unwrap()
-            .write_all(&bytes)
-            .map_err(|e| format!("{method}: the browser pipe is closed ({e})"))?;
-        let answer = rx
-            .recv_timeout(Duration::from_secs(60))
-            .map_err(|_| format!("{method}: no answer from the browser"))?;
+        // Registered before sending so a fast answer is never lost.
+        self.write(method, params, session, |id| {
+            self.pending.lock().unwrap().insert(id, tx);
+        })?;
+        Ok(rx)
+    }
+
+    /// Waits for the answer to a command sent with [`Cdp::send`]; a CDP error becomes `Err`.
+    fn answer(method: &str, rx: mpsc::Receiver<Value>) -> Result<Value, String> {
+        let answer = rx.recv_timeout(Duration::from_secs(60)).map_err(|_| format!("{method}: no answer from the browser"))?;
         if let Some(error) = answer.get("error") {
             return Err(format!("{method}: {}", error["message"].as_str().unwrap_or("CDP error")));
         }
         Ok(answer.get("result").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Sends a command and waits for its answer; a CDP error becomes `Err` with its message.
+    pub fn call(&self, method: &str, params: Value, session: Option<&str>) -> Result<Value, String> {
+        let rx = self.send(method, params, session)?;
+        Self::answer(method, rx)
+    }
+
+    /// Sends one command per `params`, all at once and in order, then waits for every answer:
+    /// the browser gets them as a queue, with no round trip to this process in between.
+    pub fn call_all(&self, method: &str, params: Vec<Value>, session: Option<&str>) -> Vec<Result<Value, String>> {
+        let sent: Vec<Result<mpsc::Receiver<Value>, String>> =
+            params.into_iter().map(|params| self.send(method, params, session)).collect();
+        sent.into_iter().map(|rx| Self::answer(method, rx?)).collect()
     }
 
     /// Waits until `pick` finds something in the attached targets, or `timeout` passes.

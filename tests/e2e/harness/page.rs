@@ -123,36 +123,37 @@ impl Page {
     }
 
     /// Types text into whatever has focus, one key at a time, each key answered before the next.
+    /// A `'\n'` is the Enter key.
     pub fn type_text(&self, text: &str) {
         for ch in text.chars() {
-            let s = ch.to_string();
-            self.call("Input.dispatchKeyEvent", json!({"type": "keyDown", "text": s, "key": s, "unmodifiedText": s}))
-                .expect("keyDown");
-            self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": s})).expect("keyUp");
+            for event in char_events(ch) {
+                self.call("Input.dispatchKeyEvent", event).expect("a key event");
+            }
         }
+    }
+
+    /// Types text into whatever has focus with every key event queued to the browser at once,
+    /// as an auto-typing tool, a paste-as-keys or a very fast typist delivers them: the page
+    /// handles each key while later ones are already waiting, with no round trip to this
+    /// process in between (and input goes before the page's timers). A `'\n'` is the Enter key.
+    pub fn type_text_fast(&self, text: &str) {
+        let events: Vec<Value> = text.chars().flat_map(char_events).collect();
+        for answer in self.cdp.call_all("Input.dispatchKeyEvent", events, Some(&self.target.session_id)) {
+            answer.expect("a key event");
+        }
+    }
+
+    /// Slows this page's main thread `rate` times (1 is normal speed), as on a slow or busy
+    /// computer: long enough renders that Yew hands the rest of its work to a timer.
+    pub fn throttle_cpu(&self, rate: f64) {
+        self.call("Emulation.setCPUThrottlingRate", json!({"rate": rate})).expect("Emulation.setCPUThrottlingRate");
     }
 
     /// Presses a named key: "Enter", "Tab", "Escape", "Backspace", "Shift", "ArrowDown", …
     pub fn press(&self, key: &str) {
-        let (code, vk, text) = match key {
-            "Enter" => ("Enter", 13, Some("\r")),
-            "Tab" => ("Tab", 9, None),
-            "Escape" => ("Escape", 27, None),
-            "Backspace" => ("Backspace", 8, None),
-            "Shift" => ("ShiftLeft", 16, None),
-            "Space" => ("Space", 32, Some(" ")),
-            "ArrowDown" => ("ArrowDown", 40, None),
-            "ArrowUp" => ("ArrowUp", 38, None),
-            other => panic!("unknown key {other}"),
-        };
-        let key_name = if key == "Space" { " " } else { key };
-        let mut down = json!({"type": "keyDown", "key": key_name, "code": code, "windowsVirtualKeyCode": vk});
-        if let Some(text) = text {
-            down["text"] = json!(text);
+        for event in named_key_events(key) {
+            self.call("Input.dispatchKeyEvent", event).expect("a key event");
         }
-        self.call("Input.dispatchKeyEvent", down).expect("keyDown");
-        self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": key_name, "code": code, "windowsVirtualKeyCode": vk}))
-            .expect("keyUp");
     }
 
     /// Sends one protocol request (`{"type": …}`) to the worker from this extension page, exactly
@@ -209,3 +210,32 @@ impl Page {
     }
 }
 
+/// The keyDown and keyUp of one typed character (`'\n'` is Enter).
+fn char_events(ch: char) -> [Value; 2] {
+    if ch == '\n' {
+        return named_key_events("Enter");
+    }
+    let s = ch.to_string();
+    [json!({"type": "keyDown", "text": s, "key": s, "unmodifiedText": s}), json!({"type": "keyUp", "key": s})]
+}
+
+/// The keyDown and keyUp of a named key: "Enter", "Tab", "Escape", "Backspace", "Shift", …
+fn named_key_events(key: &str) -> [Value; 2] {
+    let (code, vk, text) = match key {
+        "Enter" => ("Enter", 13, Some("\r")),
+        "Tab" => ("Tab", 9, None),
+        "Escape" => ("Escape", 27, None),
+        "Backspace" => ("Backspace", 8, None),
+        "Shift" => ("ShiftLeft", 16, None),
+        "Space" => ("Space", 32, Some(" ")),
+        "ArrowDown" => ("ArrowDown", 40, None),
+        "ArrowUp" => ("ArrowUp", 38, None),
+        other => panic!("unknown key {other}"),
+    };
+    let key_name = if key == "Space" { " " } else { key };
+    let mut down = json!({"type": "keyDown", "key": key_name, "code": code, "windowsVirtualKeyCode": vk});
+    if let Some(text) = text {
+        down["text"] = json!(text);
+    }
+    [down, json!({"type": "keyUp", "key": key_name, "code": code, "windowsVirtualKeyCode": vk})]
+}
