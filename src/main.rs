@@ -20,6 +20,7 @@ COMMANDS:
     open        (default) open Chromium with the freshly built extension, in its own profile
     path        print the unpacked extension directory
     package     write the store zip (deterministic) and print its SHA-256 and per-file listing
+    bench       run the benchmark table in headless Chromium (release build; several minutes)
     bundle inspect FILE          show an export bundle's header (no passphrase needed)
     bundle decrypt FILE [--csv]  decrypt an export bundle to JSON (or CSV) on stdout;
                                  the passphrase is asked on the terminal, never taken from
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         }
         Some("bundle") => bundle_cmd::run(&args[1..]),
         Some("package") => package::run(Path::new(EXTENSION_DIR), env!("CARGO_PKG_VERSION")),
+        Some("bench") => bench(),
         Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())
@@ -84,6 +86,20 @@ fn is_root() -> bool {
         .ok()
         .and_then(|status| status.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
         .unwrap_or(false)
+}
+
+/// The benchmark table lives beside the e2e harness it needs (tests/e2e/bench.rs, an ignored test,
+/// so `cargo test` never times anything); this runs it, optimised, with its output shown.
+fn bench() -> Result<(), String> {
+    let _ = chromium()?;
+    // `cargo run` tells the program which cargo started it; the workspace is where this was built.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["test", "--release", "--test", "e2e", "bench::benchmark_table", "--", "--ignored", "--exact", "--nocapture"])
+        .status()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the benchmark failed ({status})")) }
 }
 
 fn open_in_chromium() -> Result<(), String> {

@@ -11,12 +11,23 @@
 //! Each figure is a median over repeated runs, printed with its ratio to a reference measured
 //! in the same run, in the same browser where the reference is a browser one.
 
-use crate::harness::{Browser, Page, EXTENSION_DIR};
+use crate::harness::{Browser, LaunchOptions, Page, EXTENSION_DIR};
+use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::Write;
-use std::time::Instant;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "benchmark passphrase, long enough";
+/// No host name resolves: the benchmark, like every test, never reaches a network. Vanish and its
+/// reference send tabs to loopback URLs where nothing listens (port 9), which fail at once.
+const NO_NETWORK: &str = "--host-resolver-rules=MAP * ~NOTFOUND";
+const LOOPBACK: &str = "http://127.0.0.1:9";
+/// The Argon2id reference the issue names: hash-wasm, from the npm registry, pinned by version and
+/// by the SHA-512 the registry publishes for its tarball (`npm view hash-wasm@4.13.0 dist.integrity`).
+const HASH_WASM_VERSION: &str = "4.13.0";
+const HASH_WASM_INTEGRITY: &str = "sha512-GrWl7wsV46fKIXQZB5ebskLZLAmKL6d9RS0fspCxDeQyjoNu1AfTJTMLPOJyfzaQm0ldFiwFN21/w+sE/kgEFQ==";
 const DAY: i64 = 86_400_000;
 const T0: i64 = 1_763_900_000_000;
 
@@ -60,15 +71,7 @@ fn bundle(count: usize, kdf: sotto_vault::KdfParams) -> Vec<u8> {
 }
 
 fn b64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            out.push(if i <= chunk.len() { A[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Imports `bytes` through the protocol (the options page's path), in the page; returns the ms
@@ -133,6 +136,129 @@ fn gzip_len(bytes: &[u8]) -> usize {
     encoder.finish().unwrap().len()
 }
 
+fn launch() -> Browser {
+    Browser::launch_with(LaunchOptions { args: vec![NO_NETWORK.into()], ..LaunchOptions::default() })
+}
+
+/// hash-wasm's Argon2id build (`dist/argon2.umd.min.js`), fetched once with `npm pack` into
+/// `<target>/bench-cache/` and checked against the pinned SHA-512 before every use. Only the
+/// benchmark loads it, into an ordinary page, never into the extension. `Err` says why the
+/// reference is missing (no npm, offline, a tarball that does not match).
+fn hash_wasm_argon2() -> Result<String, String> {
+    use sha2::{Digest, Sha512};
+    let dir = Path::new(EXTENSION_DIR).parent().map(|target| target.join("bench-cache")).ok_or("no target directory")?;
+    let tarball = dir.join(format!("hash-wasm-{HASH_WASM_VERSION}.tgz"));
+    if !tarball.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        eprintln!("fetching the reference hash-wasm@{HASH_WASM_VERSION} with `npm pack` (once, into {})", dir.display());
+        let packed = Command::new("npm")
+            .args(["pack", &format!("hash-wasm@{HASH_WASM_VERSION}"), "--silent", "--pack-destination"])
+            .arg(&dir)
+            .status()
+            .map_err(|e| format!("npm is needed for the hash-wasm reference ({e})"))?;
+        if !packed.success() {
+            return Err(format!("`npm pack hash-wasm@{HASH_WASM_VERSION}` failed (offline?)"));
+        }
+    }
+    let bytes = std::fs::read(&tarball).map_err(|e| format!("cannot read {}: {e}", tarball.display()))?;
+    let integrity = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(Sha512::digest(&bytes)));
+    if integrity != HASH_WASM_INTEGRITY {
+        let _ = std::fs::remove_file(&tarball);
+        return Err(format!("{} does not match the pinned SHA-512 (removed; run again)", tarball.display()));
+    }
+    let script = Command::new("tar")
+        .arg("-xzOf")
+        .arg(&tarball)
+        .arg("package/dist/argon2.umd.min.js")
+        .output()
+        .map_err(|e| format!("tar is needed to unpack hash-wasm ({e})"))?;
+    if !script.status.success() {
+        return Err("hash-wasm's tarball has no dist/argon2.umd.min.js".into());
+    }
+    String::from_utf8(script.stdout).map_err(|_| "hash-wasm's script is not UTF-8".to_string())
+}
+
+/// `runs` timings (ms) of hash-wasm's Argon2id at Sotto's default parameters, in an ordinary
+/// page of the same browser, with the output checked against the vault's own Argon2id.
+fn hash_wasm_runs(browser: &Browser, runs: usize) -> Result<Vec<f64>, String> {
+    let script = hash_wasm_argon2()?;
+    let page = browser.open("data:text/html,<title>reference</title>");
+    page.try_eval(&format!("{script}\n;typeof hashwasm.argon2id"))?;
+    let salt = [7u8; 16];
+    let params = sotto_vault::KdfParams::DEFAULT;
+    let mut expected = [0u8; 32];
+    argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(params.m_cost_kib, params.t_cost, params.p_cost, Some(32)).map_err(|e| format!("{e}"))?,
+    )
+    .hash_password_into(PASSPHRASE.as_bytes(), &salt, &mut expected)
+    .map_err(|e| format!("{e}"))?;
+    let call = format!(
+        "hashwasm.argon2id({{password: {p}, salt: new Uint8Array({salt:?}), parallelism: {par}, iterations: {t}, memorySize: {m}, hashLength: 32, outputType: 'hex'}})",
+        p = serde_json::to_string(PASSPHRASE).unwrap_or_default(),
+        par = params.p_cost,
+        t = params.t_cost,
+        m = params.m_cost_kib,
+    );
+    let hex = page.try_eval(&call)?;
+    let expected_hex: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+    if hex.as_str() != Some(expected_hex.as_str()) {
+        return Err(format!("hash-wasm computed {hex}, the vault {expected_hex}: not the same function"));
+    }
+    (0..runs)
+        .map(|_| {
+            page.try_eval(&format!("(async () => {{ const t = performance.now(); await {call}; return performance.now() - t; }})()"))
+                .map(|v| v.as_f64().unwrap_or(f64::NAN))
+        })
+        .collect()
+}
+
+/// Vanish, trigger → the active tab is on the neutral page, against a bare `tabs.update` of the
+/// same tab to a loopback URL, both started from the worker the same way and both timed up to the
+/// browser announcing the tab's new URL. Vanish locks (and zeroizes) before it moves the tab, so
+/// "moved" implies "locked"; each run checks the lock afterwards, untimed. Returns (vanish, bare).
+fn vanish_runs(browser: &Browser, runs: usize) -> (Vec<f64>, Vec<f64>) {
+    let (mut vanish, mut bare) = (Vec::new(), Vec::new());
+    let moved_to = |tab: &str, url: &str, since: Instant| {
+        let seen = browser.cdp.wait_event(Duration::from_secs(20), |_, method, params| {
+            method == "Target.targetInfoChanged" && params["targetInfo"]["targetId"] == tab && params["targetInfo"]["url"] == url
+        });
+        assert!(seen.is_some(), "the tab never reached {url}");
+        since.elapsed().as_secs_f64() * 1000.0
+    };
+    let web_tab = || {
+        let web = browser.open("data:text/html,<title>web</title><p>an ordinary page</p>");
+        let _ = browser.cdp.call("Target.activateTarget", json!({"targetId": web.target.target_id}), None);
+        web.wait_until("document.visibilityState === 'visible'", Duration::from_secs(5));
+        web
+    };
+    for run in 0..runs {
+        let sotto = browser.open_extension_page("options.html");
+        assert_eq!(sotto.ask_worker(json!({"type": "unlock", "passphrase": PASSPHRASE}))["type"], "unlocked");
+        let neutral = format!("{LOOPBACK}/neutral-{run}");
+        let mut settings = sotto.ask_worker(json!({"type": "get_settings"}))["settings"].clone();
+        settings["vanish_url"] = json!(neutral);
+        assert_eq!(sotto.ask_worker(json!({"type": "set_settings", "settings": settings}))["type"], "settings");
+        let web = web_tab();
+        let started = Instant::now();
+        crate::lock_and_vanish::invoke_context_menu_listener(browser);
+        vanish.push(moved_to(&web.target.target_id, &neutral, started));
+        let checker = browser.open_extension_page("popup.html");
+        assert_eq!(checker.ask_worker(json!({"type": "status"}))["state"], "locked", "Vanish left the vault open");
+        let _ = browser.cdp.call("Target.closeTarget", json!({"targetId": checker.target.target_id}), None);
+
+        let web = web_tab();
+        let reference = format!("{LOOPBACK}/reference-{run}");
+        let started = Instant::now();
+        browser.eval_in_worker(&format!(
+            "chrome.tabs.query({{active: true, lastFocusedWindow: true}}).then(([tab]) => {{ chrome.tabs.update(tab.id, {{url: '{reference}'}}); return 'called'; }})"
+        ));
+        bare.push(moved_to(&web.target.target_id, &reference, started));
+    }
+    (vanish, bare)
+}
+
 struct Row {
     measure: String,
     value: String,
@@ -149,7 +275,7 @@ fn benchmark_table() {
     let ms = |v: f64| format!("{v:.1} ms");
 
     // Unlock: the worker (cold or warm) vs the same vault code natively.
-    let browser = Browser::launch();
+    let browser = launch();
     let page = browser.open_extension_page("options.html");
     assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
     page.ask_worker(json!({"type": "lock"}));
@@ -176,6 +302,13 @@ fn benchmark_table() {
     }
     let (w, n) = (median(&worker_unlock), median(&native));
     rows.push(Row { measure: "unlock in the worker (Argon2id 64 MiB/t3/p1 + unwrap, message round trip)".into(), value: ms(w), reference: format!("{} native `derive_kek`", ms(n)), ratio: format!("{:.2}×", w / n), goal: "≤ 1.3× native" });
+    match hash_wasm_runs(&browser, RUNS) {
+        Ok(reference) => {
+            let h = median(&reference);
+            rows.push(Row { measure: "unlock in the worker, against hash-wasm".into(), value: ms(w), reference: format!("{} hash-wasm {HASH_WASM_VERSION} Argon2id alone, same browser", ms(h)), ratio: format!("{:.2}× faster", h / w), goal: "≥ 1.5× faster than hash-wasm" });
+        }
+        Err(why) => rows.push(Row { measure: "unlock in the worker, against hash-wasm".into(), value: ms(w), reference: format!("not measured: {why}"), ratio: "—".into(), goal: "≥ 1.5× faster than hash-wasm" }),
+    }
     rows.push(Row {
         measure: "worker Wasm memory after unlock".into(),
         value: format!("{:.2} MiB", memory_after as f64 / 1048576.0),
@@ -189,7 +322,7 @@ fn benchmark_table() {
     import(&page, &bundle(100, light));
     let small = saves(&page, 60, 1 << 40);
     let big_bundle = bundle(100_000, sotto_vault::KdfParams::DEFAULT);
-    let browser2 = Browser::launch();
+    let browser2 = launch();
     let page2 = browser2.open_extension_page("options.html");
     page2.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}));
     let mut import_ms = vec![import(&page2, &big_bundle)];
@@ -238,6 +371,12 @@ fn benchmark_table() {
         rows.push(Row { measure: format!("{name} of 100,000 entries ({mb:.1} MB bundle, Argon2id included)"), value: ms(m), reference: format!("{} WebCrypto AES-GCM over {mb:.1} MB", ms(wc)), ratio: format!("{:.1}×", m / wc), goal: "each ≤ 2 s" });
     }
 
+    // Vanish, from the worker awake (the keyboard command's path while asleep is timed by
+    // lock_and_vanish::the_real_vanish_shortcut_works_from_a_web_page_tab).
+    let (vanish, bare) = vanish_runs(&browser, RUNS);
+    let (v, b) = (median(&vanish), median(&bare));
+    rows.push(Row { measure: "vanish: trigger → active tab on the neutral page, vault locked".into(), value: ms(v), reference: format!("{} bare `tabs.update` of the same tab", ms(b)), ratio: format!("{:.2}×", v / b), goal: "≤ 100 ms" });
+
     // Shipped Wasm per page.
     let dir = std::path::Path::new(EXTENSION_DIR).join("wasm");
     for (page_name, files) in [("popup", vec!["popup_bg.wasm"]), ("options", vec!["options_bg.wasm"]), ("worker", vec!["background_bg.wasm", "kdf.wasm"])] {
@@ -249,5 +388,5 @@ fn benchmark_table() {
     for r in &rows {
         println!("| {} | {} | {} | {} | {} |", r.measure, r.value, r.reference, r.ratio, r.goal);
     }
-    println!("\nruns: unlock {RUNS} each; saves 60 each; export 3, import 3, WebCrypto 3");
+    println!("\nruns: unlock {RUNS} each (hash-wasm {RUNS}); saves 60 each; export 3, import 3, WebCrypto 3; vanish {RUNS} each");
 }

@@ -270,7 +270,7 @@ fn vanish_from_the_request_the_context_menu_and_shift_three_times() {
     browser.assert_no_context_errors();
 }
 
-fn invoke_context_menu_listener(browser: &Browser) {
+pub(crate) fn invoke_context_menu_listener(browser: &Browser) {
     let worker = browser.worker();
     let session = Some(worker.target.session_id.as_str());
     let proto = browser.cdp.call("Runtime.evaluate", json!({"expression": "Function.prototype"}), session).expect("prototype");

@@ -260,12 +260,6 @@ impl Cdp {
         }
     }
 
-    /// Every event received so far whose method is `method`: (sessionId, params).
-    pub fn events(&self, method: &str) -> Vec<(String, Value)> {
-        let state = self.state.lock().unwrap();
-        state.events.iter().filter(|(_, m, _)| m == method).map(|(s, _, p)| (s.clone(), p.clone())).collect()
-    }
-
     /// From now on, enable the Network domain on every target as it attaches (call before
     /// auto-attach starts; [`Cdp::requests`] then lists what every context asked for).
     pub fn record_network(&self) {
