@@ -9,8 +9,10 @@ use crate::calendar::IsoWeek;
 pub enum RecordName {
     /// The plaintext vault header (key wraps and KDF parameters).
     Header,
-    /// The encrypted list of segments.
+    /// The root of the encrypted index (names the header, the settings and the chunks).
     Manifest,
+    /// The part of the encrypted index that lists one ISO week-year's segments.
+    ManifestChunk { year: i32 },
     /// The encrypted settings record.
     Settings,
     /// One part of one week's entries.
@@ -24,6 +26,7 @@ impl fmt::Display for RecordName {
         match self {
             RecordName::Header => f.write_str("the vault header"),
             RecordName::Manifest => f.write_str("the vault's index of weeks"),
+            RecordName::ManifestChunk { year } => write!(f, "the vault's index of the weeks of {year}"),
             RecordName::Settings => f.write_str("your settings"),
             RecordName::Segment { week, .. } => write!(f, "entries from {}", week.describe_range()),
             RecordName::ActivityLog => f.write_str("a record of a failed unlock attempt"),

@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod error;
 pub mod keys;
 pub mod lock;
+mod manifest;
 pub mod record;
 pub mod recovery;
 pub mod report;

@@ -26,6 +26,7 @@ pub const PAD_STEP: usize = 64 * 1024;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordKind {
     Manifest,
+    ManifestChunk,
     Segment,
     Settings,
 }
@@ -34,6 +35,7 @@ impl RecordKind {
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Manifest => "manifest",
+            RecordKind::ManifestChunk => "manifest-chunk",
             RecordKind::Segment => "segment",
             RecordKind::Settings => "settings",
         }

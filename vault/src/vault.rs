@@ -5,19 +5,20 @@
 //! | key                 | value                                   | read when            |
 //! |---------------------|-----------------------------------------|----------------------|
 //! | `v:h`               | header, plaintext, authenticated        | status, unlock       |
-//! | `v:m`               | manifest record (encrypted)             | unlock               |
+//! | `v:m`               | manifest root (encrypted)               | unlock               |
+//! | `v:i:` + 32 hex     | manifest chunk: one ISO week-year       | unlock               |
 //! | `v:c`               | settings record (encrypted)             | on demand            |
 //! | `v:s:` + 32 hex     | one part of one ISO week's entries      | only for that week   |
 //! | `v:a:` + 32 hex     | one failed unlock attempt (HPKE-sealed) | after unlock         |
 //!
-//! Saving an entry rewrites its segment part (bounded to ~60 KiB of JSON) and the manifest, in one
-//! atomic `set_many`. Unlocking reads the header and the manifest only.
+//! Saving an entry rewrites its segment part (bounded to ~60 KiB of JSON), its year's manifest
+//! chunk and the manifest root, in one atomic `set_many`: the same work with 10 entries or
+//! 100,000. Unlocking reads the header and the manifest (root and chunks), never an entry.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::activity;
 use crate::aead::{self, NONCE_LEN, TAG_LEN, put_lp};
@@ -26,13 +27,15 @@ use crate::calendar::IsoWeek;
 use crate::entry::{Entry, EntryId, merge};
 use crate::error::{Component, ParamsError, RecordName, VaultError};
 use crate::keys::{KdfParams, Kek, MasterKey, NamingKey, Passphrase, RecordKey, derive_kek, new_salt, random_bytes, recovery_kek};
+use crate::manifest::{self, ChunkRef, Manifest, PartKey, RecordRef, SegmentRef, Staged, digest_hex};
 use crate::record::{RecordKind, open_record, seal_record};
 use crate::recovery::RecoveryCode;
 use crate::settings::Settings;
 use crate::store::KvStore;
 
 pub const HEADER_KEY: &str = "v:h";
-pub const MANIFEST_KEY: &str = "v:m";
+pub const MANIFEST_KEY: &str = manifest::ROOT_KEY;
+pub const MANIFEST_CHUNK_PREFIX: &str = manifest::CHUNK_PREFIX;
 pub const SETTINGS_KEY: &str = "v:c";
 pub const SEGMENT_PREFIX: &str = "v:s:";
 
@@ -44,8 +47,8 @@ pub const HEADER_VERSION: u16 = 1;
 pub const KDF_ARGON2ID: u8 = 1;
 /// Exact length of a version-1 header.
 pub const HEADER_LEN: usize = 239;
-/// The manifest's JSON `format` this build writes and reads.
-pub const MANIFEST_FORMAT: u32 = 1;
+/// The manifest root's JSON `format` this build writes and reads.
+pub const MANIFEST_FORMAT: u32 = manifest::MANIFEST_FORMAT;
 /// A segment part stops taking new entries once its JSON exceeds this, so one save never
 /// rewrites more than about this much (plus one entry, plus the manifest).
 pub const PART_TARGET_BYTES: usize = 60 * 1024;
@@ -194,86 +197,6 @@ pub struct LockedInfo {
     pub salt: [u8; 16],
 }
 
-/// One segment as listed in the manifest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct SegmentRef {
-    week: String,
-    part: u16,
-    revision: u64,
-    /// Hex of the first 16 bytes of SHA-256 over the stored value.
-    digest: String,
-    /// Entries (tombstones included) in the part.
-    entries: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct RecordRef {
-    revision: u64,
-    digest: String,
-}
-
-/// The manifest's JSON (docs/format.md §4.3).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct ManifestDoc {
-    format: u32,
-    revision: u64,
-    segments: Vec<SegmentRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    settings: Option<RecordRef>,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
-}
-
-/// The manifest in memory.
-#[derive(Clone, Debug)]
-struct Manifest {
-    revision: u64,
-    segments: BTreeMap<(IsoWeek, u16), SegmentRef>,
-    settings: Option<RecordRef>,
-    extra: Map<String, Value>,
-}
-
-impl Manifest {
-    fn empty() -> Manifest {
-        Manifest { revision: 0, segments: BTreeMap::new(), settings: None, extra: Map::new() }
-    }
-
-    fn to_json(&self) -> Vec<u8> {
-        let doc = ManifestDoc {
-            format: MANIFEST_FORMAT,
-            revision: self.revision,
-            segments: self.segments.values().cloned().collect(),
-            settings: self.settings.clone(),
-            extra: self.extra.clone(),
-        };
-        serde_json::to_vec(&doc).unwrap_or_default()
-    }
-
-    fn from_json(bytes: &[u8]) -> Result<Manifest, VaultError> {
-        let corrupt = || VaultError::Corrupt { record: RecordName::Manifest };
-        let value: Value = serde_json::from_slice(bytes).map_err(|_| corrupt())?;
-        let format = value.get("format").and_then(Value::as_u64).ok_or_else(corrupt)?;
-        if format != u64::from(MANIFEST_FORMAT) {
-            return Err(VaultError::UnsupportedVersion {
-                what: Component::Record(RecordName::Manifest),
-                found: u32::try_from(format).unwrap_or(u32::MAX),
-                supported: MANIFEST_FORMAT,
-            });
-        }
-        let doc: ManifestDoc = serde_json::from_value(value).map_err(|_| corrupt())?;
-        let mut segments = BTreeMap::new();
-        for s in doc.segments {
-            let week = IsoWeek::parse(&s.week).ok_or_else(corrupt)?;
-            segments.insert((week, s.part), s);
-        }
-        Ok(Manifest { revision: doc.revision, segments, settings: doc.settings, extra: doc.extra })
-    }
-
-    fn parts_of(&self, week: IsoWeek) -> impl Iterator<Item = u16> + '_ {
-        self.segments.range((week, 0)..=(week, u16::MAX)).map(|((_, p), _)| *p)
-    }
-}
-
 /// A segment part's JSON (docs/format.md §4.4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct SegmentDoc {
@@ -283,11 +206,6 @@ struct SegmentDoc {
     entries: Vec<Entry>,
     #[serde(flatten)]
     extra: Map<String, Value>,
-}
-
-fn digest_hex(value: &[u8]) -> String {
-    let d = Sha256::digest(value);
-    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Entries read for a listing, plus the segments that could not be read.
@@ -365,13 +283,13 @@ impl Vault {
         let rkek = recovery_kek(&code, &header.recovery_salt);
         header.recovery_wrap = VaultHeader::wrap_master(&rkek, &master, &header.recovery_wrap_aad())?;
 
-        let mut vault = UnlockedVault::new(store, header, master, Manifest::empty());
+        let mut vault = UnlockedVault::new(store, header, master, Manifest::default());
         let mut writes = vec![(HEADER_KEY.to_string(), vault.header.to_bytes())];
-        let mut manifest = vault.manifest.clone();
-        writes.push(vault.seal_settings(&Settings::default(), &mut manifest)?);
-        writes.push(vault.seal_manifest(&mut manifest)?);
+        let mut staged = vault.manifest.stage();
+        writes.push(vault.seal_settings(&Settings::default(), &mut staged)?);
+        writes.extend(vault.seal_manifest(&vault.manifest, &mut staged)?);
         vault.store.set_many(writes).await?;
-        vault.manifest = manifest;
+        vault.manifest.apply(staged);
         Ok((vault, code))
     }
 
@@ -423,16 +341,8 @@ impl Vault {
         if expected_pk != header.activity_public_key {
             return Err(VaultError::Corrupt { record: RecordName::Header });
         }
-        let mut vault = UnlockedVault::new(store, header, master, Manifest::empty());
-        let keys = [MANIFEST_KEY.to_string()];
-        let value = vault.store.get_many(&keys).await?.remove(MANIFEST_KEY);
-        let opened = match value {
-            None => Err(VaultError::Missing { record: RecordName::Manifest }),
-            Some(value) => open_record(&vault.record_key, &vault.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &value)
-                .map_err(|e| e.into_vault_error(RecordName::Manifest))
-                .and_then(|plain| Manifest::from_json(&plain)),
-        };
-        match opened {
+        let mut vault = UnlockedVault::new(store, header, master, Manifest::default());
+        match vault.read_manifest().await? {
             Ok(m) => {
                 vault.manifest = m;
                 if vault.has_unlisted_segments().await? {
@@ -444,6 +354,11 @@ impl Vault {
             }
             // A newer format is not damage: do not rebuild over it.
             Err(e @ VaultError::UnsupportedVersion { .. }) => return Err(e),
+            // A chunk older than the root pins: the index was rolled back, the segments were not.
+            Err(VaultError::RolledBack { .. }) => {
+                vault.rebuild_manifest().await?;
+                vault.problems.push(VaultError::IndexRebuilt);
+            }
             Err(problem) => {
                 vault.rebuild_manifest().await?;
                 vault.problems.push(problem);
@@ -535,39 +450,77 @@ impl<S: KvStore> UnlockedVault<S> {
         format!("{SEGMENT_PREFIX}{}", hex16(&self.naming_key.opaque_id(label.as_bytes())))
     }
 
-    fn seal_manifest(&self, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
-        manifest.revision = manifest.revision.saturating_add(1);
-        let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &manifest.to_json())?;
-        Ok((MANIFEST_KEY.to_string(), value))
+    fn chunk_key(&self, year: i32) -> String {
+        let label = format!("manifest-chunk:{year}");
+        format!("{MANIFEST_CHUNK_PREFIX}{}", hex16(&self.naming_key.opaque_id(label.as_bytes())))
     }
 
-    fn seal_settings(&self, settings: &Settings, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
-        let revision = manifest.settings.as_ref().map_or(0, |s| s.revision).saturating_add(1);
+    /// Seals the chunks `staged` touches and the root, on top of `manifest`: the items to write
+    /// in the same `set_many` as the records they pin.
+    fn seal_manifest(&self, manifest: &Manifest, staged: &mut Staged) -> Result<Vec<(String, Vec<u8>)>, VaultError> {
+        let mut writes = Vec::new();
+        for (year, json) in manifest.chunk_payloads(staged) {
+            let key = self.chunk_key(year);
+            let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::ManifestChunk, &key, &json)?;
+            staged.chunks.insert(year, ChunkRef { year, revision: staged.revision, digest: digest_hex(&value) });
+            writes.push((key, value));
+        }
+        let root = manifest.root_payload(staged);
+        writes.push((MANIFEST_KEY.to_string(), seal_record(&self.record_key, &self.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &root)?));
+        Ok(writes)
+    }
+
+    /// Reads the manifest root and every chunk it names (one `get_many` each). The outer error
+    /// is the store's; the inner one says what is wrong with the manifest.
+    async fn read_manifest(&self) -> Result<Result<Manifest, VaultError>, VaultError> {
+        let keys = [MANIFEST_KEY.to_string()];
+        let Some(value) = self.store.get_many(&keys).await?.remove(MANIFEST_KEY) else {
+            return Ok(Err(VaultError::Missing { record: RecordName::Manifest }));
+        };
+        let root = open_record(&self.record_key, &self.header.vault_id, RecordKind::Manifest, MANIFEST_KEY, &value)
+            .map_err(|e| e.into_vault_error(RecordName::Manifest))
+            .and_then(|plain| Manifest::from_root_json(&plain));
+        let mut manifest = match root {
+            Ok(m) => m,
+            Err(e) => return Ok(Err(e)),
+        };
+        let years: Vec<i32> = manifest.chunks.keys().copied().collect();
+        let keys: Vec<String> = years.iter().map(|y| self.chunk_key(*y)).collect();
+        let values = self.store.get_many(&keys).await?;
+        for (year, key) in years.into_iter().zip(&keys) {
+            let record = RecordName::ManifestChunk { year };
+            let Some(value) = values.get(key) else {
+                return Ok(Err(VaultError::Missing { record }));
+            };
+            let added = open_record(&self.record_key, &self.header.vault_id, RecordKind::ManifestChunk, key, value)
+                .map(zeroize::Zeroizing::new)
+                .map_err(|e| e.into_vault_error(record))
+                .and_then(|plain| manifest.add_chunk(year, &digest_hex(value), &plain));
+            if let Err(e) = added {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(manifest))
+    }
+
+    fn seal_settings(&self, settings: &Settings, staged: &mut Staged) -> Result<(String, Vec<u8>), VaultError> {
+        let revision = self.manifest.settings.as_ref().map_or(0, |s| s.revision).saturating_add(1);
         let mut doc = serde_json::to_value(settings).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut doc {
             map.insert("_revision".into(), Value::from(revision));
         }
         let plain = serde_json::to_vec(&doc).unwrap_or_default();
         let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &plain)?;
-        manifest.settings = Some(RecordRef { revision, digest: digest_hex(&value) });
+        staged.settings = Some(RecordRef { revision, digest: digest_hex(&value) });
         Ok((SETTINGS_KEY.to_string(), value))
     }
 
-    fn seal_part(&self, doc: &mut SegmentDoc, week: IsoWeek, manifest: &mut Manifest) -> Result<(String, Vec<u8>), VaultError> {
+    fn seal_part(&self, doc: &mut SegmentDoc, week: IsoWeek, staged: &mut Staged) -> Result<(String, Vec<u8>), VaultError> {
         let key = self.segment_key(week, doc.part);
-        doc.revision = manifest.segments.get(&(week, doc.part)).map_or(0, |s| s.revision).saturating_add(1);
+        doc.revision = self.manifest.segments.get(&(week, doc.part)).map_or(0, |s| s.revision).saturating_add(1);
         let plain = zeroize::Zeroizing::new(serde_json::to_vec(&doc).unwrap_or_default());
         let value = seal_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, &key, &plain)?;
-        manifest.segments.insert(
-            (week, doc.part),
-            SegmentRef {
-                week: week.to_string(),
-                part: doc.part,
-                revision: doc.revision,
-                digest: digest_hex(&value),
-                entries: u32::try_from(doc.entries.len()).unwrap_or(u32::MAX),
-            },
-        );
+        staged.segments.insert((week, doc.part), segment_ref(week, doc, &value));
         Ok((key, value))
     }
 
@@ -593,7 +546,7 @@ impl<S: KvStore> UnlockedVault<S> {
     }
 
     /// Reads the listed parts in one `get_many`. Unreadable ones come back as errors.
-    async fn load_parts(&self, wanted: &[(IsoWeek, u16)]) -> Result<Vec<((IsoWeek, u16), Result<SegmentDoc, VaultError>)>, VaultError> {
+    async fn load_parts(&self, wanted: &[PartKey]) -> Result<Vec<(PartKey, Result<SegmentDoc, VaultError>)>, VaultError> {
         let keys: Vec<String> = wanted.iter().map(|(w, p)| self.segment_key(*w, *p)).collect();
         let values = self.store.get_many(&keys).await?;
         Ok(wanted
@@ -603,7 +556,7 @@ impl<S: KvStore> UnlockedVault<S> {
             .collect())
     }
 
-    async fn listing_for(&self, wanted: &[(IsoWeek, u16)], include_deleted: bool) -> Result<Listing, VaultError> {
+    async fn listing_for(&self, wanted: &[PartKey], include_deleted: bool) -> Result<Listing, VaultError> {
         let mut by_id: BTreeMap<EntryId, Entry> = BTreeMap::new();
         let mut unreadable = Vec::new();
         for (_, loaded) in self.load_parts(wanted).await? {
@@ -714,7 +667,7 @@ impl<S: KvStore> UnlockedVault<S> {
     }
 
     /// Loads `week`'s parts into `parts` (if not already), returning errors for unreadable ones.
-    async fn load_week(&self, parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, week: IsoWeek) -> Result<(), VaultError> {
+    async fn load_week(&self, parts: &mut BTreeMap<PartKey, Option<LoadedPart>>, week: IsoWeek) -> Result<(), VaultError> {
         let wanted: Vec<_> = self.manifest.parts_of(week).map(|p| (week, p)).filter(|k| !parts.contains_key(k)).collect();
         for (k, loaded) in self.load_parts(&wanted).await? {
             parts.insert(k, loaded.ok().map(LoadedPart::read));
@@ -725,12 +678,12 @@ impl<S: KvStore> UnlockedVault<S> {
     /// Finds the stored copy of `previous` in its week and checks its revision.
     async fn locate(
         &self,
-        parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>,
+        parts: &mut BTreeMap<PartKey, Option<LoadedPart>>,
         previous: &Entry,
-    ) -> Result<((IsoWeek, u16), Entry), VaultError> {
+    ) -> Result<(PartKey, Entry), VaultError> {
         let week = IsoWeek::of_instant(previous.occurred_at, previous.utc_offset_minutes);
         self.load_week(parts, week).await?;
-        let mut found: Option<((IsoWeek, u16), Entry)> = None;
+        let mut found: Option<(PartKey, Entry)> = None;
         for (k, part) in parts.range((week, 0)..=(week, u16::MAX)) {
             if let Some(e) = part.as_ref().and_then(|p| p.doc.entries.iter().find(|e| e.id == previous.id)) {
                 if found.as_ref().is_none_or(|(_, f)| merge(f, e) == *e) {
@@ -756,8 +709,8 @@ impl<S: KvStore> UnlockedVault<S> {
     /// Puts `entry` in place of the copy at `at`, moving it to another week if its time moved.
     async fn replace(
         &self,
-        parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>,
-        at: (IsoWeek, u16),
+        parts: &mut BTreeMap<PartKey, Option<LoadedPart>>,
+        at: PartKey,
         entry: Entry,
     ) -> Result<(), VaultError> {
         let new_week = IsoWeek::of_instant(entry.occurred_at, entry.utc_offset_minutes);
@@ -778,7 +731,7 @@ impl<S: KvStore> UnlockedVault<S> {
     }
 
     /// Adds `entry` to its week: the last part if it has room, else a new part.
-    async fn place(&self, parts: &mut BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, entry: Entry) -> Result<(), VaultError> {
+    async fn place(&self, parts: &mut BTreeMap<PartKey, Option<LoadedPart>>, entry: Entry) -> Result<(), VaultError> {
         let week = IsoWeek::of_instant(entry.occurred_at, entry.utc_offset_minutes);
         let last_listed = self.manifest.parts_of(week).last();
         let last_loaded = parts.range((week, 0)..=(week, u16::MAX)).next_back().map(|(k, _)| k.1);
@@ -805,18 +758,19 @@ impl<S: KvStore> UnlockedVault<S> {
         Ok(())
     }
 
-    /// Writes every dirty part, any extra items, and the manifest in one atomic `set_many`.
-    async fn commit(&mut self, parts: BTreeMap<(IsoWeek, u16), Option<LoadedPart>>, mut writes: Vec<(String, Vec<u8>)>) -> Result<(), VaultError> {
-        let mut manifest = self.manifest.clone();
+    /// Writes every dirty part, any extra items, and the manifest chunks and root that pin them,
+    /// in one atomic `set_many`.
+    async fn commit(&mut self, parts: BTreeMap<PartKey, Option<LoadedPart>>, mut writes: Vec<(String, Vec<u8>)>) -> Result<(), VaultError> {
+        let mut staged = self.manifest.stage();
         for ((week, _), part) in parts {
             if let Some(mut part) = part.filter(|p| p.dirty) {
-                writes.push(self.seal_part(&mut part.doc, week, &mut manifest)?);
+                writes.push(self.seal_part(&mut part.doc, week, &mut staged)?);
             }
         }
-        writes.push(self.seal_manifest(&mut manifest)?);
+        writes.extend(self.seal_manifest(&self.manifest, &mut staged)?);
         self.store.set_many(writes).await?;
         // Only now: a failed write leaves the in-memory manifest matching storage.
-        self.manifest = manifest;
+        self.manifest.apply(staged);
         Ok(())
     }
 
@@ -841,11 +795,11 @@ impl<S: KvStore> UnlockedVault<S> {
 
     /// Replaces the settings record.
     pub async fn set_settings(&mut self, settings: &Settings) -> Result<(), VaultError> {
-        let mut manifest = self.manifest.clone();
-        let item = self.seal_settings(settings, &mut manifest)?;
-        let item2 = self.seal_manifest(&mut manifest)?;
-        self.store.set_many(vec![item, item2]).await?;
-        self.manifest = manifest;
+        let mut staged = self.manifest.stage();
+        let mut writes = vec![self.seal_settings(settings, &mut staged)?];
+        writes.extend(self.seal_manifest(&self.manifest, &mut staged)?);
+        self.store.set_many(writes).await?;
+        self.manifest.apply(staged);
         Ok(())
     }
 
@@ -924,31 +878,25 @@ impl<S: KvStore> UnlockedVault<S> {
     async fn rebuild_manifest(&mut self) -> Result<(), VaultError> {
         let keys: Vec<String> = self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(SEGMENT_PREFIX)).collect();
         let values = self.store.get_many(&keys).await?;
-        let mut manifest = Manifest::empty();
+        // Every segment is staged into an empty manifest, so every year's chunk is written anew.
+        let mut manifest = Manifest::default();
+        let mut staged = manifest.stage();
         for (key, value) in &values {
             let Some((week, doc)) = self.open_own_segment(key, value) else { continue };
-            manifest.segments.insert(
-                (week, doc.part),
-                SegmentRef {
-                    week: doc.week.clone(),
-                    part: doc.part,
-                    revision: doc.revision,
-                    digest: digest_hex(value),
-                    entries: u32::try_from(doc.entries.len()).unwrap_or(u32::MAX),
-                },
-            );
+            staged.segments.insert((week, doc.part), segment_ref(week, &doc, value));
         }
         let settings_keys = [SETTINGS_KEY.to_string()];
         if let Some(value) = self.store.get_many(&settings_keys).await?.remove(SETTINGS_KEY) {
             if let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &value) {
                 let revision = serde_json::from_slice::<Value>(&plain).ok().and_then(|v| v.get("_revision")?.as_u64());
-                manifest.settings = revision.map(|revision| RecordRef { revision, digest: digest_hex(&value) });
+                staged.settings = revision.map(|revision| RecordRef { revision, digest: digest_hex(&value) });
             }
         }
         // Keep the revision counter moving forward past anything the old manifest may have had.
-        manifest.revision = manifest.segments.values().map(|s| s.revision).max().unwrap_or(0).saturating_add(1_000_000);
-        let item = self.seal_manifest(&mut manifest)?;
-        self.store.set_many(vec![item]).await?;
+        staged.revision = staged.segments.values().map(|s| s.revision).max().unwrap_or(0).max(self.manifest.revision).saturating_add(1_000_000);
+        let writes = self.seal_manifest(&manifest, &mut staged)?;
+        self.store.set_many(writes).await?;
+        manifest.apply(staged);
         self.manifest = manifest;
         Ok(())
     }
@@ -1005,12 +953,12 @@ impl<S: KvStore> UnlockedVault<S> {
         for e in &incoming {
             e.validate()?;
         }
-        let mut parts: BTreeMap<(IsoWeek, u16), Option<LoadedPart>> = BTreeMap::new();
+        let mut parts: BTreeMap<PartKey, Option<LoadedPart>> = BTreeMap::new();
         let all: Vec<_> = self.manifest.segments.keys().copied().collect();
         for (k, loaded) in self.load_parts(&all).await? {
             parts.insert(k, loaded.ok().map(LoadedPart::read));
         }
-        let mut where_is: BTreeMap<EntryId, ((IsoWeek, u16), Entry)> = BTreeMap::new();
+        let mut where_is: BTreeMap<EntryId, (PartKey, Entry)> = BTreeMap::new();
         for (k, part) in &parts {
             for e in part.iter().flat_map(|p| &p.doc.entries) {
                 let keep = where_is.get(&e.id).is_none_or(|(_, prev)| merge(prev, e) == *e);
@@ -1053,12 +1001,21 @@ impl<S: KvStore> UnlockedVault<S> {
     }
 }
 
+/// The manifest line of a segment part sealed to `value`.
+fn segment_ref(week: IsoWeek, doc: &SegmentDoc, value: &[u8]) -> SegmentRef {
+    SegmentRef {
+        week: week.to_string(),
+        part: doc.part,
+        revision: doc.revision,
+        digest: digest_hex(value),
+        entries: u32::try_from(doc.entries.len()).unwrap_or(u32::MAX),
+    }
+}
+
 /// Decodes `data` as each JSON record payload (for the fuzz targets).
 #[doc(hidden)]
 pub fn fuzz_decode_payloads(data: &[u8]) {
-    if let Ok(m) = Manifest::from_json(data) {
-        let _ = Manifest::from_json(&m.to_json());
-    }
+    manifest::fuzz_decode(data);
     let _ = serde_json::from_slice::<SegmentDoc>(data);
     let _ = serde_json::from_slice::<Settings>(data);
 }

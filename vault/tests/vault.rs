@@ -173,12 +173,12 @@ fn unlock_reads_header_and_manifest_only_and_save_cost_is_bounded() {
         v.lock();
         store.reset_stats();
         let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
-        assert_eq!(store.stats().keys_read, 2, "header and manifest only");
+        assert_eq!(store.stats().keys_read, 3, "header, manifest root and the one year's chunk: no entry");
         let mut v = v;
         store.reset_stats();
         v.save_entry(entry(99_999, at(2025, 3, 3, 12, 0), 4)).await.unwrap();
         let s = store.stats();
-        assert_eq!((s.write_calls, s.items_written), (1, 2), "one atomic write: segment part + manifest");
+        assert_eq!((s.write_calls, s.items_written), (1, 3), "one atomic write: segment part + its year's chunk + root");
         assert!(s.keys_read <= 1, "reads only the week's last part");
         assert!(s.bytes_written < 128 * 1024, "bounded write: {} bytes", s.bytes_written);
         // A range reads only the weeks it covers.
@@ -186,6 +186,79 @@ fn unlock_reads_header_and_manifest_only_and_save_cost_is_bounded() {
         let l = v.list_range(at(2025, 3, 3, 0, 0), at(2025, 3, 9, 23, 59)).await.unwrap();
         assert!(!l.entries.is_empty());
         assert!(store.stats().keys_read <= 6, "read {} keys", store.stats().keys_read);
+    });
+}
+
+/// What one save writes does not grow with the journal: with the same last year, a vault
+/// spanning 60 years writes the same three items as one spanning a year; only the root is
+/// longer, by one short line per year.
+#[test]
+fn save_writes_the_same_with_one_year_or_sixty() {
+    block_on(async {
+        let written = |years: i64| async move {
+            let store = MemoryStore::new();
+            let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+            let end = at(2090, 12, 1, 0, 0);
+            // One entry a week, going back `years` years.
+            let entries: Vec<_> = (0..years as u64 * 52).map(|n| entry(n, end - n as i64 * 7 * 86_400_000, 3)).collect();
+            v.import_entries(entries).await.unwrap();
+            store.reset_stats();
+            v.save_entry(entry(99_999, end, 4)).await.unwrap();
+            let s = store.stats();
+            (s.items_written, s.bytes_written)
+        };
+        let (items_1, bytes_1) = written(1).await;
+        let (items_60, bytes_60) = written(60).await;
+        assert_eq!((items_1, items_60), (3, 3), "segment part, its year's chunk, root");
+        // ~70 bytes per year: the root's padding bucket goes from 1 KiB to 8 KiB at 60 years.
+        assert!(bytes_60 - bytes_1 <= 8192 - 1024, "60 years wrote {bytes_60} bytes, 1 year {bytes_1}: more than the root's growth");
+    });
+}
+
+#[test]
+fn a_manifest_chunk_damaged_or_rolled_back_alone_is_rebuilt() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2025, 6, 2, 9, 0), 3)).await.unwrap();
+        let chunk_key = |store: &MemoryStore| store.snapshot().keys().find(|k| k.starts_with("v:i:")).unwrap().clone();
+        let key_2025 = chunk_key(&store);
+        assert_eq!(key_2025.len(), 4 + 32);
+        let old_chunk = store.raw_get(&key_2025).unwrap();
+        v.save_entry(entry(2, at(2025, 7, 7, 9, 0), 5)).await.unwrap();
+        v.save_entry(entry(3, at(2026, 3, 9, 9, 0), 7)).await.unwrap();
+        v.lock();
+        let good = store.snapshot();
+
+        // Rolled back alone: its newer weeks are still in storage, so nothing is lost.
+        store.raw_set(&key_2025, old_chunk);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::IndexRebuilt]);
+        assert_eq!(v.list_recent(10).await.unwrap().entries.len(), 3);
+        v.lock();
+        assert!(Vault::unlock_with_passphrase(&store, &pass()).await.unwrap().problems().is_empty(), "rebuilt and saved");
+
+        // Damaged or removed: reported by year, rebuilt, nothing lost.
+        for (key, value) in &good {
+            store.raw_set(key, value.clone());
+        }
+        let mut damaged = good[&key_2025].clone();
+        damaged[40] ^= 1;
+        store.raw_set(&key_2025, damaged);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::Corrupt { record: RecordName::ManifestChunk { year: 2025 } }]);
+        assert!(v.problems()[0].to_string().starts_with("the vault's index of the weeks of 2025 could not be read"));
+        assert_eq!(v.list_recent(10).await.unwrap().entries.len(), 3);
+        v.lock();
+        for (key, value) in &good {
+            store.raw_set(key, value.clone());
+        }
+        // A chunk copied over another year's key does not open there.
+        let key_2026 = good.keys().find(|k| k.starts_with("v:i:") && **k != key_2025).unwrap();
+        store.raw_set(key_2026, good[&key_2025].clone());
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::Corrupt { record: RecordName::ManifestChunk { year: 2026 } }]);
+        assert_eq!(v.list_recent(10).await.unwrap().entries.len(), 3);
     });
 }
 
@@ -200,7 +273,7 @@ fn storage_keys_and_sizes_reveal_no_timestamps_or_counts() {
         let two = store.snapshot();
         assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>(), "same week, same keys");
         for (k, value) in &two {
-            if k.starts_with("v:s:") {
+            if k.starts_with("v:s:") || k.starts_with("v:i:") {
                 assert_eq!(k.len(), 4 + 32);
                 assert!(!k.contains("2026"));
                 assert_eq!(value.len(), one[k].len(), "padding hides the second entry");
