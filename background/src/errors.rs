@@ -24,7 +24,8 @@ pub fn to_response(error: &VaultError) -> Response {
         | VaultError::Missing { .. }
         | VaultError::Truncated { .. }
         | VaultError::UnsupportedVersion { .. }
-        | VaultError::IndexRebuilt => ErrorCode::Corrupt,
+        | VaultError::IndexRebuilt
+        | VaultError::HeaderReplaced => ErrorCode::Corrupt,
         VaultError::InvalidParams(_) | VaultError::InvalidEntry(_) | VaultError::EntryNotFound | VaultError::Bundle(_) => {
             ErrorCode::Invalid
         }

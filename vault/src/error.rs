@@ -170,6 +170,10 @@ pub enum VaultError {
     /// The manifest had been replaced by an older copy that hid weeks saved since; it was rebuilt
     /// from the segments themselves and nothing was lost (reported at unlock).
     IndexRebuilt,
+    /// The vault header is not the one the manifest root pins: it was altered, or an older copy
+    /// (e.g. from before a passphrase change) was put back. Entries are unaffected (reported at
+    /// unlock, until a new header is written).
+    HeaderReplaced,
     /// The manifest names a record that is not in storage.
     Missing { record: RecordName },
     /// Shorter than the smallest valid encoding.
@@ -206,6 +210,9 @@ impl fmt::Display for VaultError {
             VaultError::IndexRebuilt => f.write_str(
                 "the vault's index of weeks had been replaced by an older copy that hid recent entries; Sotto rebuilt it from the entries themselves and nothing was lost, but something altered this browser's storage",
             ),
+            VaultError::HeaderReplaced => f.write_str(
+                "the vault header, which holds the locks for your passphrase and recovery code, is not the one Sotto last wrote: it was altered or an older copy was put back (for instance from before a passphrase change); your entries are intact, but something altered this browser's storage: change your passphrase and your recovery code, which writes a new header and ends this warning",
+            ),
             VaultError::RolledBack { record } => write!(f, "{record} was replaced by an older copy; the newer version is not in this browser's storage"),
             VaultError::Missing { record } => write!(f, "{record} is missing from this browser's storage"),
             VaultError::Truncated { record } => write!(f, "{record} is cut short and could not be read"),
@@ -216,7 +223,12 @@ impl fmt::Display for VaultError {
                     Component::Bundle => "this backup file".to_string(),
                     Component::BundlePayload => "the contents of this backup file".to_string(),
                 };
-                write!(f, "{what} uses format version {found}, but this version of Sotto reads up to {supported}; update Sotto")
+                if found < supported {
+                    // Only pre-release builds wrote older formats (nothing to migrate yet).
+                    write!(f, "{what} uses format version {found}, written by a pre-release of Sotto; this version reads format {supported} only")
+                } else {
+                    write!(f, "{what} uses format version {found}, but this version of Sotto reads up to {supported}; update Sotto")
+                }
             }
             VaultError::InvalidParams(e) => write!(f, "{e}"),
             VaultError::InvalidEntry(e) => write!(f, "the entry was not saved: {e}"),

@@ -2,7 +2,7 @@
 //! two levels so that one save rewrites a bounded part of it.
 //!
 //! ```text
-//! v:m            root:  format, revision, the header's digest, the settings' digest,
+//! v:m            root:  format, revision, the header's revision and digest, the settings' digest,
 //!                       one line per chunk (an ISO week-year that has entries)
 //! v:i: + 32 hex  chunk: one line per segment part of the weeks of one ISO week-year
 //! ```
@@ -69,6 +69,8 @@ pub(crate) struct ChunkRef {
 struct RootDoc {
     format: u32,
     revision: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    header: Option<RecordRef>,
     chunks: Vec<ChunkRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     settings: Option<RecordRef>,
@@ -90,6 +92,8 @@ struct ChunkDoc {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Manifest {
     pub revision: u64,
+    /// The header this vault last wrote: its revision and the digest of its bytes.
+    pub header: Option<RecordRef>,
     pub chunks: BTreeMap<i32, ChunkRef>,
     pub settings: Option<RecordRef>,
     pub segments: BTreeMap<PartKey, SegmentRef>,
@@ -106,6 +110,7 @@ pub(crate) struct Staged {
     pub revision: u64,
     pub segments: BTreeMap<PartKey, SegmentRef>,
     pub settings: Option<RecordRef>,
+    pub header: Option<RecordRef>,
     pub chunks: BTreeMap<i32, ChunkRef>,
 }
 
@@ -128,13 +133,16 @@ impl Manifest {
             });
         }
         let doc: RootDoc = serde_json::from_value(value).map_err(|_| corrupt())?;
+        if doc.header.is_none() {
+            return Err(corrupt());
+        }
         let mut chunks = BTreeMap::new();
         for c in doc.chunks {
             if chunks.insert(c.year, c).is_some() {
                 return Err(corrupt());
             }
         }
-        Ok(Manifest { revision: doc.revision, chunks, settings: doc.settings, extra: doc.extra, ..Manifest::default() })
+        Ok(Manifest { revision: doc.revision, header: doc.header, chunks, settings: doc.settings, extra: doc.extra, ..Manifest::default() })
     }
 
     /// Adds the segment lines of the chunk of `year`, opened from a stored value whose digest is
@@ -185,6 +193,7 @@ impl Manifest {
         let doc = RootDoc {
             format: MANIFEST_FORMAT,
             revision: staged.revision,
+            header: staged.header.clone().or_else(|| self.header.clone()),
             chunks: chunks.into_values().collect(),
             settings: staged.settings.clone().or_else(|| self.settings.clone()),
             extra: self.extra.clone(),
@@ -199,6 +208,9 @@ impl Manifest {
         self.chunks.extend(staged.chunks);
         if let Some(settings) = staged.settings {
             self.settings = Some(settings);
+        }
+        if let Some(header) = staged.header {
+            self.header = Some(header);
         }
     }
 
@@ -256,7 +268,7 @@ mod tests {
 
     #[test]
     fn chunks_are_checked_against_the_root() {
-        let mut m = Manifest::from_root_json(br#"{"format":2,"revision":4,"chunks":[{"year":2026,"revision":4,"digest":"ab"}],"x":1}"#).unwrap();
+        let mut m = Manifest::from_root_json(br#"{"format":2,"revision":4,"header":{"revision":1,"digest":"ee"},"chunks":[{"year":2026,"revision":4,"digest":"ab"}],"x":1}"#).unwrap();
         let chunk = br#"{"year":2026,"revision":4,"segments":[{"week":"2026-W10","part":0,"revision":2,"digest":"cd","entries":3}],"y":2}"#;
         let wrong_week = br#"{"year":2026,"revision":4,"segments":[{"week":"2025-W10","part":0,"revision":2,"digest":"cd","entries":3}]}"#;
         let record = RecordName::ManifestChunk { year: 2026 };
@@ -272,12 +284,17 @@ mod tests {
         let (_, chunk_json) = m.chunk_payloads(&staged).remove(0);
         assert!(String::from_utf8(chunk_json).unwrap().contains(r#""y":2"#));
         assert!(String::from_utf8(m.root_payload(&staged)).unwrap().contains(r#""x":1"#));
+        assert_eq!(
+            Manifest::from_root_json(br#"{"format":2,"revision":1,"chunks":[]}"#).err(),
+            Some(VaultError::Corrupt { record: RecordName::Manifest }),
+            "a root must pin the header"
+        );
         assert!(matches!(
             Manifest::from_root_json(br#"{"format":3,"revision":1,"chunks":[]}"#),
             Err(VaultError::UnsupportedVersion { found: 3, .. })
         ));
         assert_eq!(
-            Manifest::from_root_json(br#"{"format":2,"revision":1,"chunks":[{"year":1,"revision":1,"digest":""},{"year":1,"revision":1,"digest":""}]}"#).err(),
+            Manifest::from_root_json(br#"{"format":2,"revision":1,"header":{"revision":1,"digest":""},"chunks":[{"year":1,"revision":1,"digest":""},{"year":1,"revision":1,"digest":""}]}"#).err(),
             Some(VaultError::Corrupt { record: RecordName::Manifest })
         );
     }

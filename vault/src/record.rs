@@ -15,7 +15,7 @@ use crate::keys::RecordKey;
 /// First byte of every stored record value.
 pub const RECORD_FORMAT_VERSION: u8 = 1;
 /// The vault format version bound into every record's AAD.
-pub const VAULT_FORMAT_VERSION: u16 = 1;
+pub const VAULT_FORMAT_VERSION: u16 = 2;
 
 /// Smallest padded plaintext size.
 pub const PAD_FLOOR: usize = 1024;

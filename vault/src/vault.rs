@@ -42,11 +42,11 @@ pub const SEGMENT_PREFIX: &str = "v:s:";
 /// Magic bytes opening the vault header.
 pub const HEADER_MAGIC: &[u8; 8] = b"SOTTOVLT";
 /// The vault header format this build writes and reads.
-pub const HEADER_VERSION: u16 = 1;
+pub const HEADER_VERSION: u16 = 2;
 /// KDF algorithm byte for Argon2id version 0x13.
 pub const KDF_ARGON2ID: u8 = 1;
-/// Exact length of a version-1 header.
-pub const HEADER_LEN: usize = 239;
+/// Exact length of a version-2 header.
+pub const HEADER_LEN: usize = 247;
 /// The manifest root's JSON `format` this build writes and reads.
 pub const MANIFEST_FORMAT: u32 = manifest::MANIFEST_FORMAT;
 /// A segment part stops taking new entries once its JSON exceeds this, so one save never
@@ -61,6 +61,10 @@ pub struct VaultHeader {
     pub vault_id: [u8; 16],
     pub kdf: KdfParams,
     pub salt: [u8; 16],
+    /// Counts passphrase wraps (creation, passphrase changes, recovery resets); the manifest root
+    /// pins it with the header's digest, so an older header put back alone is told apart from an
+    /// older root (docs/format.md §3.1).
+    pub revision: u64,
     pub recovery_salt: [u8; 32],
     pub activity_public_key: [u8; 32],
     passphrase_wrap: [u8; WRAP_LEN],
@@ -68,7 +72,7 @@ pub struct VaultHeader {
 }
 
 impl VaultHeader {
-    /// Encodes the 239-byte header.
+    /// Encodes the 247-byte header.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN);
         out.extend_from_slice(&self.kdf_prefix());
@@ -79,9 +83,10 @@ impl VaultHeader {
         out
     }
 
-    /// Bytes 0..55: magic, version, vault id, KDF algorithm and parameters, salt.
+    /// Bytes 0..63: magic, version, vault id, KDF algorithm and parameters, salt, revision:
+    /// what the passphrase wrap authenticates.
     fn kdf_prefix(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(55);
+        let mut out = Vec::with_capacity(63);
         out.extend_from_slice(HEADER_MAGIC);
         out.extend_from_slice(&HEADER_VERSION.to_be_bytes());
         out.extend_from_slice(&self.vault_id);
@@ -90,6 +95,7 @@ impl VaultHeader {
         out.extend_from_slice(&self.kdf.t_cost.to_be_bytes());
         out.extend_from_slice(&self.kdf.p_cost.to_be_bytes());
         out.extend_from_slice(&self.salt);
+        out.extend_from_slice(&self.revision.to_be_bytes());
         out
     }
 
@@ -148,6 +154,7 @@ impl VaultHeader {
             vault_id,
             kdf,
             salt: r.take().ok_or_else(truncated)?,
+            revision: r.take::<8>().map(u64::from_be_bytes).ok_or_else(truncated)?,
             recovery_salt: r.take().ok_or_else(truncated)?,
             activity_public_key: r.take().ok_or_else(truncated)?,
             passphrase_wrap: r.take().ok_or_else(truncated)?,
@@ -273,6 +280,7 @@ impl Vault {
             vault_id,
             kdf: params,
             salt: random_bytes()?,
+            revision: 1,
             recovery_salt: random_bytes()?,
             activity_public_key,
             passphrase_wrap: [0; WRAP_LEN],
@@ -286,6 +294,7 @@ impl Vault {
         let mut vault = UnlockedVault::new(store, header, master, Manifest::default());
         let mut writes = vec![(HEADER_KEY.to_string(), vault.header.to_bytes())];
         let mut staged = vault.manifest.stage();
+        staged.header = Some(header_ref(&vault.header));
         writes.push(vault.seal_settings(&Settings::default(), &mut staged)?);
         writes.extend(vault.seal_manifest(&vault.manifest, &mut staged)?);
         vault.store.set_many(writes).await?;
@@ -350,6 +359,8 @@ impl Vault {
                     // manifest from the segments themselves, and say what happened.
                     vault.rebuild_manifest().await?;
                     vault.problems.push(VaultError::IndexRebuilt);
+                } else {
+                    vault.check_header_against_root().await?;
                 }
             }
             // A newer format is not damage: do not rebuild over it.
@@ -820,10 +831,12 @@ impl<S: KvStore> UnlockedVault<S> {
         let mut header = self.header.clone();
         header.kdf = params;
         header.salt = salt;
+        // Past what the root pins too: after an older header was put back, the new one is newer
+        // than both.
+        let pinned = self.manifest.header.as_ref().map_or(0, |h| h.revision);
+        header.revision = header.revision.max(pinned).saturating_add(1);
         header.passphrase_wrap = VaultHeader::wrap_master(kek, &self.master, &header.passphrase_wrap_aad())?;
-        self.store.set_many(vec![(HEADER_KEY.to_string(), header.to_bytes())]).await?;
-        self.header = header;
-        Ok(())
+        self.write_header(header).await
     }
 
     /// The Argon2id parameters the passphrase is wrapped under now.
@@ -844,9 +857,54 @@ impl<S: KvStore> UnlockedVault<S> {
         header.recovery_salt = random_bytes()?;
         let rkek = recovery_kek(&code, &header.recovery_salt);
         header.recovery_wrap = VaultHeader::wrap_master(&rkek, &self.master, &header.recovery_wrap_aad())?;
-        self.store.set_many(vec![(HEADER_KEY.to_string(), header.to_bytes())]).await?;
-        self.header = header;
+        // The revision stays: the passphrase wrap authenticates it and the vault holds no KEK.
+        self.write_header(header).await?;
         Ok(code)
+    }
+
+    /// Writes a new header and the root pinning it, in one atomic `set_many`.
+    async fn write_header(&mut self, header: VaultHeader) -> Result<(), VaultError> {
+        let mut staged = self.manifest.stage();
+        staged.header = Some(header_ref(&header));
+        let bytes = header.to_bytes();
+        let saved = std::mem::replace(&mut self.header, header);
+        let sealed = self.seal_manifest(&self.manifest, &mut staged);
+        let written = match sealed {
+            Ok(mut writes) => {
+                writes.push((HEADER_KEY.to_string(), bytes));
+                self.store.set_many(writes).await
+            }
+            Err(e) => {
+                self.header = saved;
+                return Err(e);
+            }
+        };
+        if let Err(e) = written {
+            self.header = saved;
+            return Err(e.into());
+        }
+        self.manifest.apply(staged);
+        Ok(())
+    }
+
+    /// Compares the stored header with the one the root pins (after the root was found
+    /// consistent with its chunks and the segments).
+    async fn check_header_against_root(&mut self) -> Result<(), VaultError> {
+        let current = header_ref(&self.header);
+        match &self.manifest.header {
+            Some(pinned) if pinned.digest == current.digest => {}
+            // A header newer than the root pins: the root is the older copy (put back alone, and
+            // no week changed since). The header is the one this vault last wrote.
+            Some(pinned) if current.revision > pinned.revision => {
+                self.rebuild_manifest().await?;
+                self.problems.push(VaultError::IndexRebuilt);
+            }
+            // Older, or the same revision with other bytes (altered, or from before a recovery-code
+            // rotation). The root keeps pinning the header it knew, so this is said at every
+            // unlock until a new header is written (passphrase change or recovery-code rotation).
+            _ => self.problems.push(VaultError::HeaderReplaced),
+        }
+        Ok(())
     }
 
     /// Rebuilds a damaged manifest from the segments themselves. Rollback protection for this
@@ -881,6 +939,8 @@ impl<S: KvStore> UnlockedVault<S> {
         // Every segment is staged into an empty manifest, so every year's chunk is written anew.
         let mut manifest = Manifest::default();
         let mut staged = manifest.stage();
+        // The root was not to be trusted: pin the header as it is now.
+        staged.header = Some(header_ref(&self.header));
         for (key, value) in &values {
             let Some((week, doc)) = self.open_own_segment(key, value) else { continue };
             staged.segments.insert((week, doc.part), segment_ref(week, &doc, value));
@@ -999,6 +1059,11 @@ impl<S: KvStore> UnlockedVault<S> {
         }
         Ok(report)
     }
+}
+
+/// What the root pins of a header: its revision and the digest of its bytes.
+fn header_ref(header: &VaultHeader) -> RecordRef {
+    RecordRef { revision: header.revision, digest: digest_hex(&header.to_bytes()) }
 }
 
 /// The manifest line of a segment part sealed to `value`.

@@ -428,15 +428,91 @@ fn tampered_header_is_reported() {
             Some(VaultError::Corrupt { record: RecordName::Header })
         );
         let mut h = good.clone();
-        h[8..10].copy_from_slice(&2u16.to_be_bytes());
+        h[8..10].copy_from_slice(&3u16.to_be_bytes());
         store.raw_set("v:h", h);
-        assert!(matches!(Vault::status(&store).await, Err(VaultError::UnsupportedVersion { found: 2, .. })));
+        assert!(matches!(Vault::status(&store).await, Err(VaultError::UnsupportedVersion { found: 3, .. })));
+        let mut h = good.clone();
+        h[8..10].copy_from_slice(&1u16.to_be_bytes());
+        store.raw_set("v:h", h);
+        let older = Vault::status(&store).await.unwrap_err();
+        assert!(older.to_string().contains("written by a pre-release of Sotto"), "{older}");
         store.raw_set("v:h", good[..100].to_vec());
         assert_eq!(Vault::status(&store).await.err(), Some(VaultError::Truncated { record: RecordName::Header }));
         let mut h = good.clone();
         h[30] ^= 1; // m_cost: changes the KEK and the wrap's AAD
         store.raw_set("v:h", h);
         assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::WrongPassphrase));
+    });
+}
+
+#[test]
+fn a_header_put_back_alone_is_reported_until_a_new_one_is_written() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let before_change = store.raw_get("v:h").unwrap();
+        let second = Passphrase::new("second passphrase");
+        v.change_passphrase(&second, FAST).await.unwrap();
+        v.lock();
+        assert!(Vault::unlock_with_passphrase(&store, &second).await.unwrap().problems().is_empty());
+
+        // The header from before the passphrase change, put back alone: the old passphrase
+        // opens again, and the vault says so at every unlock.
+        store.raw_set("v:h", before_change);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &second).await.err(), Some(VaultError::WrongPassphrase));
+        let mut v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::HeaderReplaced]);
+        assert!(v.problems()[0].to_string().contains("an older copy was put back (for instance from before a passphrase change)"));
+        assert_eq!(v.list_recent(5).await.unwrap().entries.len(), 1, "entries are intact");
+        v.save_entry(entry(2, at(2026, 3, 4, 9, 0), 5)).await.unwrap();
+        v.lock();
+        let mut v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::HeaderReplaced], "a save does not make the old header trusted");
+        // A new passphrase writes a new header, newer than both: the warning ends.
+        let third = Passphrase::new("third passphrase");
+        v.change_passphrase(&third, FAST).await.unwrap();
+        v.lock();
+        assert!(Vault::unlock_with_passphrase(&store, &third).await.unwrap().problems().is_empty());
+
+        // From before a recovery-code rotation (same revision, other bytes): reported too.
+        let before_rotation = store.raw_get("v:h").unwrap();
+        let mut v = Vault::unlock_with_passphrase(&store, &third).await.unwrap();
+        v.rotate_recovery_code().await.unwrap();
+        v.lock();
+        store.raw_set("v:h", before_rotation);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &third).await.unwrap().problems(), &[VaultError::HeaderReplaced]);
+        // A recovery code rotation writes a header the root pins again.
+        let mut v = Vault::unlock_with_passphrase(&store, &third).await.unwrap();
+        v.rotate_recovery_code().await.unwrap();
+        v.lock();
+        assert!(Vault::unlock_with_passphrase(&store, &third).await.unwrap().problems().is_empty());
+
+        // Altered where no wrap looks (the recovery salt): the passphrase still opens, and the
+        // recovery code would not, so it is said now rather than on the day it is needed.
+        let mut h = store.raw_get("v:h").unwrap();
+        h[70] ^= 1;
+        store.raw_set("v:h", h);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &third).await.unwrap().problems(), &[VaultError::HeaderReplaced]);
+    });
+}
+
+#[test]
+fn a_root_put_back_alone_from_before_a_passphrase_change_is_rebuilt_not_blamed_on_the_header() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 3, 9, 0), 6)).await.unwrap();
+        let old_root = store.raw_get("v:m").unwrap();
+        let second = Passphrase::new("second passphrase");
+        v.change_passphrase(&second, FAST).await.unwrap();
+        v.lock();
+        store.raw_set("v:m", old_root);
+        let v = Vault::unlock_with_passphrase(&store, &second).await.unwrap();
+        assert_eq!(v.problems(), &[VaultError::IndexRebuilt]);
+        assert_eq!(v.list_recent(5).await.unwrap().entries.len(), 1);
+        v.lock();
+        assert!(Vault::unlock_with_passphrase(&store, &second).await.unwrap().problems().is_empty());
     });
 }
 
