@@ -40,9 +40,23 @@ pub fn run_with(
     } else {
         // Check the header before asking for the passphrase, so a wrong file fails fast.
         bundle::BundleHeader::parse(&bytes).map_err(|e| e.to_string())?;
-        let passphrase = Passphrase::new(read_passphrase().map_err(|e| format!("cannot read the passphrase from the terminal: {e}"))?);
+        let typed = zeroize::Zeroizing::new(read_passphrase().map_err(|e| format!("cannot read the passphrase from the terminal: {e}"))?);
+        let passphrase = typed_passphrase(&typed);
         let contents = decrypt_bundle(&bytes, &passphrase).map_err(|e| e.to_string())?;
         if csv { report::csv::entries_csv(&contents.entries) } else { report::entries_json(&contents.entries) + "\n" }
     };
     out.write_all(text.as_bytes()).map_err(|e| format!("cannot write the output: {e}"))
+}
+
+/// The passphrase as the vault compares it: the typed text in Unicode NFC, as the worker
+/// normalises every passphrase a page sends (`background/src/lib.rs`). A terminal or input method
+/// that produces decomposed accents (NFD, common on macOS) would otherwise not open a bundle
+/// exported with the same passphrase typed in the browser.
+pub fn typed_passphrase(typed: &str) -> Passphrase {
+    use unicode_normalization::UnicodeNormalization;
+    // NFC is at most three times as long in UTF-8 (Unicode's stated bound): reserving that up
+    // front means the string never reallocates and leaves no partial copy behind.
+    let mut text = String::with_capacity(typed.len().saturating_mul(3));
+    text.extend(typed.nfc());
+    Passphrase::new(text)
 }

@@ -48,3 +48,23 @@ fn errors_are_messages_not_panics() {
     let e = run(&["inspect", &vector("invalid_not_a_bundle.bundle")], "").unwrap_err();
     assert_eq!(e, "this file is not a Sotto backup");
 }
+
+#[test]
+fn a_passphrase_typed_with_decomposed_accents_opens_a_bundle_made_in_the_browser() {
+    // The browser's worker exports under the NFC passphrase ("é" as one code point); a terminal
+    // may send "e" + U+0301 for the same key presses.
+    let nfc = "crème brûlée à l'été";
+    let nfd = "cre\u{300}me bru\u{302}le\u{301}e a\u{300} l'e\u{301}te\u{301}";
+    assert_ne!(nfc, nfd);
+    let contents = sotto_vault::BundleContents { vault_id: "00".repeat(16), exported_at: 1, entries: Vec::new(), settings: None };
+    let fast = sotto_vault::KdfParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 };
+    let bytes = sotto_vault::bundle::encrypt_bundle(&contents, &sotto_vault::Passphrase::new(nfc), fast, 1024).unwrap();
+    let file = std::env::temp_dir().join(format!("sotto-cli-nfc-{}.bundle", std::process::id()));
+    std::fs::write(&file, bytes).unwrap();
+    let path = file.display().to_string();
+    let decomposed = run(&["decrypt", &path], nfd);
+    let composed = run(&["decrypt", &path], nfc);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(decomposed.unwrap(), "[]\n");
+    assert_eq!(composed.unwrap(), "[]\n");
+}
