@@ -6,10 +6,12 @@ import init, * as sotto from './wasm/background.js';
 
 // Argon2id needs 64 MiB, and Wasm memory never shrinks: deriving in the worker's own module
 // would keep 64 MiB resident for the worker's whole life. So each derivation gets a fresh
-// instance of the small KDF-only module (kdf/ crate), whose memory is wiped and dropped after.
-// (A service worker cannot start a Worker.) The compiled module is kept; it holds no memory.
+// instance of the small Argon2id-only module (kdf/ crate), whose memory is wiped and dropped
+// after; it returns Argon2id's 32-byte output, from which the worker derives the KEK or a
+// backup's keys. (A service worker cannot start a Worker.) The compiled module is kept; it
+// holds no memory.
 let kdfModule = null;
-async function deriveKekInThrowawayInstance(passphraseBytes, salt, mCostKib, tCost, pCost) {
+async function argon2idInThrowawayInstance(passphraseBytes, salt, mCostKib, tCost, pCost) {
   kdfModule ??= fetch(new URL('./wasm/kdf.wasm', import.meta.url))
     .then((response) => response.arrayBuffer())
     .then((bytes) => WebAssembly.compile(bytes));
@@ -39,7 +41,7 @@ async function deriveKekInThrowawayInstance(passphraseBytes, salt, mCostKib, tCo
 }
 
 const ready = init({ module_or_path: new URL('./wasm/background_bg.wasm', import.meta.url) }).then(() => {
-  sotto.install_kdf(deriveKekInThrowawayInstance);
+  sotto.install_kdf(argon2idInThrowawayInstance);
   sotto.worker_started().catch((error) => console.warn('Sotto worker start', error));
 });
 

@@ -13,6 +13,35 @@ pub fn sentence(error: &VaultError) -> String {
     }
 }
 
+/// What a request can fail with: the vault's own errors, or the throwaway key-derivation
+/// instance (`kdf.rs`) failing, which the vault never sees.
+#[derive(Debug)]
+pub enum Failure {
+    Vault(VaultError),
+    /// The Argon2id module could not run (not loaded, out of memory, refused): why, in words.
+    KeyDerivation(String),
+}
+
+impl From<VaultError> for Failure {
+    fn from(error: VaultError) -> Self {
+        Failure::Vault(error)
+    }
+}
+
+impl Failure {
+    pub fn response(&self) -> Response {
+        match self {
+            Failure::Vault(error) => to_response(error),
+            Failure::KeyDerivation(why) => Response::Error {
+                code: ErrorCode::Internal,
+                message: format!(
+                    "Sotto could not derive the key from the passphrase ({why}). Nothing was changed; reload Sotto from chrome://extensions and try again."
+                ),
+            },
+        }
+    }
+}
+
 pub fn to_response(error: &VaultError) -> Response {
     let code = match error {
         VaultError::NoVault => ErrorCode::NoVault,
@@ -54,5 +83,10 @@ mod tests {
             Response::Error { code: ErrorCode::StorageFull, .. }
         ));
         assert!(matches!(to_response(&VaultError::Conflict { stored_revision: 3 }), Response::Error { code: ErrorCode::Conflict, .. }));
+        match Failure::KeyDerivation("out of memory".into()).response() {
+            Response::Error { code: ErrorCode::Internal, message } => assert!(message.contains("(out of memory)") && message.contains("Nothing was changed"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(Failure::from(VaultError::NoVault).response(), Response::Error { code: ErrorCode::NoVault, .. }));
     }
 }

@@ -1,7 +1,7 @@
 //! One function from each request to its response. Every request that needs the vault while it
 //! is locked gets [`Response::Locked`], never an error dump.
 
-use crate::errors::{sentence, to_response};
+use crate::errors::{Failure, sentence, to_response};
 use crate::kdf;
 use crate::locking;
 use crate::session::{Session, session};
@@ -9,7 +9,7 @@ use crate::vanish;
 use sotto_glue::chrome;
 use sotto_glue::protocol::{EntryQuery, ErrorCode, LockReason, Request, Response, VaultState};
 use sotto_glue::storage::ChromeStore;
-use sotto_vault::{Entry, KdfParams, Kek, Passphrase, UnlockedVault, Vault, VaultError, VaultStatus};
+use sotto_vault::{Entry, KdfInput, KdfParams, Kek, LockedInfo, RecoveryCode, UnlockedVault, Vault, VaultError, VaultStatus};
 
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -42,23 +42,8 @@ pub async fn answer(request: Request) -> Response {
         Request::Unlock { passphrase } => unlock(&mut session, store, passphrase).await,
         Request::ResetPassphrase { recovery_code, new_passphrase } => {
             locking::lock(&mut session, LockReason::Requested).await;
-            // The strength the user chose stays (a header altered to something out of bounds
-            // gets the default instead).
-            let params = match Vault::status(&store).await {
-                Ok(VaultStatus::Locked(info)) if crate::strength::check(info.kdf).is_ok() => info.kdf,
-                _ => KdfParams::DEFAULT,
-            };
-            let opened =
-                Vault::unlock_with_recovery_code(store.clone(), &recovery_code, &Passphrase::new(new_passphrase.clone()), params).await;
-            match opened {
-                // The vault derived the new KEK itself and does not hand it out: derive it again
-                // (out of the worker's memory) for the session copy.
-                Ok(vault) => match kek_for_current_header(&store, new_passphrase).await {
-                    Ok(kek) => finish_unlock(&mut session, Ok((vault, kek))).await,
-                    Err(error) => to_response(&error),
-                },
-                Err(error) => to_response(&error),
-            }
+            let opened = reset(store, &recovery_code, new_passphrase).await;
+            finish_unlock(&mut session, opened).await
         }
         Request::Lock => {
             locking::lock(&mut session, LockReason::Requested).await;
@@ -94,7 +79,7 @@ pub async fn answer(request: Request) -> Response {
         request if crate::transfer::handles(&request) => crate::transfer::answer(&mut session, request).await,
         request => match session.vault.as_mut() {
             None => Response::Locked,
-            Some(vault) => unlocked(vault, request).await.unwrap_or_else(|error| to_response(&error)),
+            Some(vault) => unlocked(vault, request).await.unwrap_or_else(|failure| failure.response()),
         },
     };
     if uses_the_vault {
@@ -117,38 +102,53 @@ async fn status(session: &Session, store: &ChromeStore) -> Response {
 
 async fn create(session: &mut Session, store: ChromeStore, passphrase: String) -> Response {
     locking::lock(session, LockReason::Requested).await;
-    // `Vault::create` runs Argon2id itself (the vault offers no create-with-KEK yet), so this
-    // one-time step still grows the worker's memory; the KEK for the session copy is derived again
-    // outside it.
-    let created = match Vault::create(store.clone(), &Passphrase::new(passphrase.clone()), KdfParams::DEFAULT).await {
-        Ok(created) => created,
-        Err(error) => return to_response(&error),
-    };
-    let (vault, code) = created;
-    match kek_for_current_header(&store, passphrase).await {
-        Ok(kek) => {
+    match create_vault(store, passphrase).await {
+        Ok((vault, code, kek)) => {
             locking::start(session, vault, kek).await;
             Response::Created { recovery_code: code.reveal().to_string() }
         }
-        Err(error) => to_response(&error),
+        Err(failure) => failure.response(),
     }
 }
 
-/// The KEK for the header now stored, from a passphrase the vault just accepted.
-async fn kek_for_current_header(store: &ChromeStore, passphrase: String) -> Result<Kek, VaultError> {
+/// A new vault: the vault picks the salt, Argon2id runs in a throwaway instance, and the KEK it
+/// gives goes to the session copy.
+async fn create_vault(store: ChromeStore, passphrase: String) -> Result<(UnlockedVault<ChromeStore>, RecoveryCode, Kek), Failure> {
+    // An existing (or unreadable) vault is refused before the expensive derivation.
+    if !matches!(Vault::status(&store).await, Ok(VaultStatus::NoVault)) {
+        return Err(VaultError::AlreadyExists.into());
+    }
+    let root = kdf::derive_for_new_passphrase(passphrase, KdfParams::DEFAULT).await?;
+    let (vault, code) = Vault::create_with_root(store, &root).await?;
+    Ok((vault, code, root.kek()))
+}
+
+/// The recovery code opens the vault and sets the new passphrase (Argon2id in a throwaway instance).
+async fn reset(store: ChromeStore, recovery_code: &str, new_passphrase: String) -> Result<(UnlockedVault<ChromeStore>, Kek), Failure> {
+    // A mistyped code is refused before the expensive derivation.
+    RecoveryCode::parse(recovery_code).map_err(VaultError::MalformedRecoveryCode)?;
+    // The strength the user chose stays (a header altered to something out of bounds gets the
+    // default instead).
+    let params = match Vault::status(&store).await {
+        Ok(VaultStatus::Locked(info)) if crate::strength::check(info.kdf).is_ok() => info.kdf,
+        _ => KdfParams::DEFAULT,
+    };
+    let root = kdf::derive_for_new_passphrase(new_passphrase, params).await?;
+    let vault = Vault::reset_with_recovery_code(store, recovery_code, &root).await?;
+    Ok((vault, root.kek()))
+}
+
+async fn locked_info(store: &ChromeStore) -> Result<LockedInfo, VaultError> {
     match Vault::status(store).await? {
-        VaultStatus::Locked(info) => kdf::derive_kek(passphrase, &info.kdf, &info.salt).await,
+        VaultStatus::Locked(info) => Ok(info),
         VaultStatus::NoVault => Err(VaultError::NoVault),
     }
 }
 
 /// Opens the vault with a passphrase: Argon2id in a throwaway instance, then the KEK unwraps.
-async fn open_with_passphrase(store: ChromeStore, passphrase: String) -> Result<(UnlockedVault<ChromeStore>, Kek), VaultError> {
-    let info = match Vault::status(&store).await? {
-        VaultStatus::Locked(info) => info,
-        VaultStatus::NoVault => return Err(VaultError::NoVault),
-    };
-    let kek = kdf::derive_kek(passphrase, &info.kdf, &info.salt).await?;
+async fn open_with_passphrase(store: ChromeStore, passphrase: String) -> Result<(UnlockedVault<ChromeStore>, Kek), Failure> {
+    let info = locked_info(&store).await?;
+    let kek = kdf::derive(passphrase, info.kdf_input()).await?.kek();
     let vault = Vault::unlock_with_kek(store, &kek).await?;
     Ok((vault, kek))
 }
@@ -157,14 +157,14 @@ async fn unlock(session: &mut Session, store: ChromeStore, passphrase: String) -
     // Unlocking again verifies the passphrase afresh rather than trusting an open session.
     locking::lock(session, LockReason::Requested).await;
     let opened = open_with_passphrase(store.clone(), passphrase).await;
-    if let Err(VaultError::WrongPassphrase) = opened {
+    if let Err(Failure::Vault(VaultError::WrongPassphrase)) = opened {
         // The time only, sealed so that only the unlocked vault can read it back.
         let _ = Vault::record_failed_attempt(&store, now_ms()).await;
     }
     finish_unlock(session, opened).await
 }
 
-async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<ChromeStore>, Kek), VaultError>) -> Response {
+async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<ChromeStore>, Kek), Failure>) -> Response {
     match opened {
         Ok((mut vault, kek)) => {
             let mut problems: Vec<String> = vault.problems().iter().map(sentence).collect();
@@ -187,11 +187,11 @@ async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<Chro
             locking::start(session, vault, kek).await;
             Response::Unlocked { failed_attempts, problems }
         }
-        Err(error) => to_response(&error),
+        Err(failure) => failure.response(),
     }
 }
 
-async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> Result<Response, VaultError> {
+async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> Result<Response, Failure> {
     Ok(match request {
         Request::SaveEntry { entry } => Response::EntrySaved { entry: vault.save_entry(entry).await? },
         Request::UpdateEntry { previous, edited } => Response::EntrySaved { entry: vault.update_entry(&previous, edited).await? },
@@ -212,7 +212,7 @@ async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> R
 
 /// Sensitive changes ask for the passphrase again, so an unlocked, unattended browser is not
 /// enough to take the journal over.
-async fn verify_passphrase(passphrase: String) -> Result<(), VaultError> {
+pub async fn verify_passphrase(passphrase: String) -> Result<(), Failure> {
     open_with_passphrase(ChromeStore::local(), passphrase).await.map(|(vault, _)| vault.lock())
 }
 
@@ -222,8 +222,8 @@ async fn set_settings(vault: &mut UnlockedVault<ChromeStore>, settings: &sotto_v
 }
 
 async fn change_passphrase(session: &mut Session, current: String, new_passphrase: String) -> Response {
-    if let Err(error) = verify_passphrase(current).await {
-        return to_response(&error);
+    if let Err(failure) = verify_passphrase(current).await {
+        return failure.response();
     }
     // The strength the user chose stays: only the passphrase changes.
     match session.vault.as_ref().map(UnlockedVault::kdf_params) {
@@ -236,8 +236,8 @@ async fn set_kdf_params(session: &mut Session, passphrase: String, params: KdfPa
     if let Err(message) = crate::strength::check(params) {
         return Response::Error { code: ErrorCode::Invalid, message };
     }
-    if let Err(error) = verify_passphrase(passphrase.clone()).await {
-        return to_response(&error);
+    if let Err(failure) = verify_passphrase(passphrase.clone()).await {
+        return failure.response();
     }
     rewrap(session, passphrase, params).await
 }
@@ -246,14 +246,12 @@ async fn set_kdf_params(session: &mut Session, passphrase: String, params: KdfPa
 /// the throwaway instance, and hands the session copy the new KEK (the old one no longer opens
 /// the vault). No entry is re-encrypted.
 async fn rewrap(session: &mut Session, passphrase: String, params: KdfParams) -> Response {
-    let salt = match sotto_vault::new_salt() {
-        Ok(salt) => salt,
-        Err(error) => return to_response(&error),
+    let root = match kdf::derive_for_new_passphrase(passphrase, params).await {
+        Ok(root) => root,
+        Err(failure) => return failure.response(),
     };
-    let kek = match kdf::derive_kek(passphrase, &params, &salt).await {
-        Ok(kek) => kek,
-        Err(error) => return to_response(&error),
-    };
+    let KdfInput { params, salt } = root.input();
+    let kek = root.kek();
     let changed = match session.vault.as_mut() {
         Some(vault) => vault.change_passphrase_with_kek(&kek, params, salt).await,
         None => return Response::Locked,

@@ -1,14 +1,18 @@
-//! Argon2id outside the worker's own Wasm memory.
+//! Argon2id outside the worker's own Wasm memory, for every derivation the worker makes.
 //!
 //! Wasm memory only grows: running Argon2id (64 MiB) in the worker's module would leave the
 //! worker holding 64 MiB for its whole life. So the loader (`background.js`) hands us a function
-//! that instantiates the small KDF-only module `wasm/kdf.wasm` (the `kdf/` crate: nothing but
-//! `sotto_vault::derive_kek`), derives, wipes that instance's memory and drops it; the garbage
-//! collector then frees its 64 MiB. A `Worker` would be the usual tool, but a service worker
-//! cannot start one.
+//! that instantiates the small Argon2id-only module `wasm/kdf.wasm` (the `kdf/` crate), derives,
+//! wipes that instance's memory and drops it; the garbage collector then frees its 64 MiB. A
+//! `Worker` would be the usual tool, but a service worker cannot start one.
+//!
+//! The worker does not link Argon2 at all (so there is no in-worker fallback): it receives the
+//! Argon2id output as a [`PassphraseRoot`] and gives it to the vault's `*_with_root` API, which
+//! derives the KEK or a bundle's keys from it with HKDF.
 
+use crate::errors::Failure;
 use js_sys::{Function, Promise, Uint8Array};
-use sotto_vault::{KdfParams, Kek, Passphrase, VaultError};
+use sotto_vault::{KdfInput, KdfParams, PassphraseRoot};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -18,61 +22,62 @@ thread_local! {
 }
 
 /// Called once by the loader: `derive(passphraseBytes, salt, mCostKib, tCost, pCost)` resolving
-/// to the 32 KEK bytes.
+/// to the 32 bytes of Argon2id output.
 #[wasm_bindgen]
 pub fn install_kdf(derive: Function) {
     THROWAWAY_KDF.with(|kdf| *kdf.borrow_mut() = Some(derive));
 }
 
-/// Passphrase → KEK, in a throwaway instance when the loader provided one. If that fails (it
-/// never should), the derivation runs here instead: unlocking must not fail for a memory
-/// optimisation, and the result is the same KEK.
-pub async fn derive_kek(passphrase: String, params: &KdfParams, salt: &[u8; 16]) -> Result<Kek, VaultError> {
-    let throwaway = THROWAWAY_KDF.with(|kdf| kdf.borrow().clone());
-    if let Some(derive) = throwaway {
-        match derive_elsewhere(&derive, &passphrase, params, salt).await {
-            Ok(kek) => return Ok(kek),
-            Err(why) => web_warn(&format!("Sotto derived the key in the worker itself: {why}")),
-        }
-    }
-    Ok(sotto_vault::derive_kek(&Passphrase::new(passphrase), params, salt)?)
+/// Argon2id(passphrase, input) in a throwaway instance. Parameters are checked first, so a
+/// hostile bundle's are refused before any instance is made.
+pub async fn derive(passphrase: String, input: KdfInput) -> Result<PassphraseRoot, Failure> {
+    input.params.validate().map_err(|e| Failure::Vault(e.into()))?;
+    let Some(derive) = THROWAWAY_KDF.with(|kdf| kdf.borrow().clone()) else {
+        return Err(Failure::KeyDerivation("the key-derivation module was not loaded".into()));
+    };
+    derive_elsewhere(&derive, passphrase, input).await.map_err(Failure::KeyDerivation)
 }
 
 /// How long one derivation with `params` takes in a throwaway instance (ms), for calibration:
-/// a fixed passphrase and a fresh salt, the key dropped at once. Never falls back to the
-/// worker's own memory: a measurement is not worth 64 MiB held for the worker's life.
+/// a fixed passphrase and a fresh salt, the output dropped at once.
 pub async fn time_derivation(params: &KdfParams) -> Result<f64, String> {
     let derive = THROWAWAY_KDF.with(|kdf| kdf.borrow().clone()).ok_or("the KDF module is not installed")?;
     let salt = sotto_vault::new_salt().map_err(|e| e.to_string())?;
     let started = js_sys::Date::now();
-    drop(derive_elsewhere(&derive, "sotto calibration", params, &salt).await?);
+    drop(derive_elsewhere(&derive, "sotto calibration".into(), KdfInput { params: *params, salt }).await?);
     Ok(js_sys::Date::now() - started)
 }
 
-async fn derive_elsewhere(derive: &Function, passphrase: &str, params: &KdfParams, salt: &[u8; 16]) -> Result<Kek, String> {
+/// Argon2id for a new passphrase (vault, passphrase change, reset, export) with `params`: the
+/// vault picks a fresh salt, and the header it writes stores both.
+pub async fn derive_for_new_passphrase(passphrase: String, params: KdfParams) -> Result<PassphraseRoot, Failure> {
+    derive(passphrase, KdfInput { params, salt: sotto_vault::new_salt()? }).await
+}
+
+async fn derive_elsewhere(derive: &Function, passphrase: String, input: KdfInput) -> Result<PassphraseRoot, String> {
+    let mut passphrase = passphrase.into_bytes();
+    let KdfInput { params, salt } = input;
     let args = js_sys::Array::of5(
-        &Uint8Array::from(passphrase.as_bytes()).into(),
+        // The loader wipes this copy once the instance has read it.
+        &Uint8Array::from(&passphrase[..]).into(),
         &Uint8Array::from(&salt[..]).into(),
         &JsValue::from(params.m_cost_kib),
         &JsValue::from(params.t_cost),
         &JsValue::from(params.p_cost),
     );
+    passphrase.fill(0);
+    // Keeps the wipe: a store right before a free may otherwise be optimised away.
+    std::hint::black_box(&passphrase);
     let promise: Promise = derive.apply(&JsValue::NULL, &args).map_err(|e| crate::browser::error_text(&e))?.into();
     let result = JsFuture::from(promise).await.map_err(|e| crate::browser::error_text(&e))?;
     let bytes = Uint8Array::new(&result);
     if bytes.length() != 32 {
-        return Err(format!("the KDF module returned {} bytes, not 32", bytes.length()));
+        return Err(format!("the key-derivation module returned {} bytes, not 32", bytes.length()));
     }
-    let mut kek = [0u8; 32];
-    bytes.copy_to(&mut kek);
+    let mut output = [0u8; 32];
+    bytes.copy_to(&mut output);
     bytes.fill(0, 0, 32);
-    let key = Kek::from_bytes(kek);
-    kek.fill(0);
-    Ok(key)
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = warn)]
-    fn web_warn(text: &str);
+    let root = PassphraseRoot::from_argon2_output(input, output);
+    output.fill(0);
+    Ok(root)
 }

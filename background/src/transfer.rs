@@ -17,7 +17,8 @@ use crate::session::Session;
 use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
 use sotto_glue::storage::ChromeStore;
 use sotto_vault::report::local_date_time;
-use sotto_vault::{BundleError, Entry, Passphrase, UnlockedVault, Vault, VaultError, decrypt_bundle};
+use sotto_vault::bundle::{BundleHeader, decrypt_bundle_with_root};
+use sotto_vault::{BundleError, Entry, UnlockedVault, VaultError};
 
 /// The largest bundle accepted for import: far above any real journal (100,000 entries ≈ 30 MB),
 /// low enough that a wrong size cannot make the worker reserve gigabytes.
@@ -77,7 +78,7 @@ pub async fn answer(session: &mut Session, request: Request) -> Response {
         }
         Request::ImportBegin { total_bytes } => import_begin(total_bytes),
         Request::ImportChunk { index, data } => import_piece(index, &data),
-        Request::ImportPreview { passphrase } => import_preview(&passphrase),
+        Request::ImportPreview { passphrase } => import_preview(passphrase).await,
         Request::ImportCommit => import_commit(vault).await,
         Request::ImportCancel => {
             TRANSFERS.with(|t| t.borrow_mut().import = Import::Nothing);
@@ -100,15 +101,19 @@ async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault
     if passphrase.is_empty() {
         return Response::Error { code: ErrorCode::Invalid, message: "A backup needs a passphrase.".into() };
     }
-    let passphrase = Passphrase::new(passphrase);
     if is_vault_passphrase {
         // A typo here would make a backup that nobody can open: check it against the journal.
-        if let Err(error) = Vault::unlock_with_passphrase(ChromeStore::local(), &passphrase).await.map(UnlockedVault::lock) {
-            return to_response(&error);
+        if let Err(failure) = crate::handlers::verify_passphrase(passphrase.clone()).await {
+            return failure.response();
         }
     }
-    // The backup is as hard to guess as the journal: the strength chosen in the settings.
-    let bytes = match vault.export_bundle(&passphrase, vault.kdf_params(), now_ms()).await {
+    // Argon2id in a throwaway instance, for a fresh bundle salt. The backup is as hard to guess
+    // as the journal: the strength chosen in the settings.
+    let root = match crate::kdf::derive_for_new_passphrase(passphrase, vault.kdf_params()).await {
+        Ok(root) => root,
+        Err(failure) => return failure.response(),
+    };
+    let bytes = match vault.export_bundle_with_root(&root, now_ms()).await {
         Ok(bytes) => bytes,
         Err(error) => return to_response(&error),
     };
@@ -184,22 +189,56 @@ pub fn problem_of(error: &BundleError) -> ImportProblem {
     }
 }
 
-fn import_preview(passphrase: &str) -> Response {
+fn bundle_rejected(error: BundleError) -> Response {
+    rejected(problem_of(&error), sentence(&VaultError::Bundle(error)))
+}
+
+/// Why the received bytes cannot be read (yet).
+enum NotReceived {
+    Partly,
+    Nothing,
+}
+
+impl NotReceived {
+    fn response(self) -> Response {
+        match self {
+            NotReceived::Partly => rejected(ImportProblem::Incomplete, "Only part of the file arrived; choose the file again."),
+            NotReceived::Nothing => rejected(ImportProblem::NothingToImport, "Choose a backup file first."),
+        }
+    }
+}
+
+/// The received bytes, once all of them are here.
+fn with_received<T>(use_them: impl FnOnce(&[u8]) -> T) -> Result<T, NotReceived> {
+    TRANSFERS.with(|t| match &t.borrow().import {
+        Import::Receiving { total, bytes, .. } if bytes.len() == *total => Ok(use_them(bytes)),
+        Import::Receiving { .. } => Err(NotReceived::Partly),
+        Import::Previewed { .. } | Import::Nothing => Err(NotReceived::Nothing),
+    })
+}
+
+async fn import_preview(passphrase: String) -> Response {
+    // The header needs no key: it names the salt and parameters for Argon2id, which runs in a
+    // throwaway instance (a hostile file's parameters were range-checked by the parse).
+    let header = match with_received(BundleHeader::parse) {
+        Ok(Ok(header)) => header,
+        Ok(Err(error)) => return bundle_rejected(error),
+        Err(not_received) => return not_received.response(),
+    };
+    let root = match crate::kdf::derive(passphrase, header.kdf_input()).await {
+        Ok(root) => root,
+        Err(failure) => return failure.response(),
+    };
+    // The received bytes stay on failure, so a mistyped passphrase can simply be typed again.
+    let opened = match with_received(|bytes| decrypt_bundle_with_root(bytes, &root)) {
+        Ok(opened) => opened,
+        Err(not_received) => return not_received.response(),
+    };
     TRANSFERS.with(|t| {
         let mut t = t.borrow_mut();
-        let bytes = match &t.import {
-            Import::Receiving { total, bytes, .. } if bytes.len() == *total => bytes,
-            Import::Receiving { .. } => {
-                return rejected(ImportProblem::Incomplete, "Only part of the file arrived; choose the file again.");
-            }
-            Import::Previewed { .. } | Import::Nothing => {
-                return rejected(ImportProblem::NothingToImport, "Choose a backup file first.");
-            }
-        };
-        // The received bytes stay on failure, so a mistyped passphrase can simply be typed again.
-        let contents = match decrypt_bundle(bytes, &Passphrase::new(passphrase)) {
+        let contents = match opened {
             Ok(contents) => contents,
-            Err(error) => return rejected(problem_of(&error), sentence(&VaultError::Bundle(error))),
+            Err(error) => return bundle_rejected(error),
         };
         let live: Vec<&Entry> = contents.entries.iter().filter(|e| !e.deleted).collect();
         let local_date = |e: &&Entry| (local_date_time(e.occurred_at, e.utc_offset_minutes).0, e.occurred_at);

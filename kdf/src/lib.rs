@@ -1,11 +1,13 @@
 //! Sotto's throwaway key-derivation module (`wasm/kdf.wasm`).
 //!
 //! Wasm memory never shrinks. Argon2id needs 64 MiB, so the worker never runs it in its own
-//! module: `background.js` instantiates this small module for each derivation, calls
-//! [`kdf_derive`], wipes the instance's memory and drops it. No wasm-bindgen: two plain exports
-//! and raw memory, so that the loader needs no generated glue.
+//! module (nor links it): `background.js` instantiates this small module for each derivation,
+//! calls [`kdf_derive`], wipes the instance's memory and drops it. It computes Argon2id only
+//! (`sotto_vault::PassphraseRoot`); the worker derives the KEK or a bundle's keys from that
+//! with HKDF. No wasm-bindgen: two plain exports and raw memory, so that the loader needs no
+//! generated glue.
 
-use sotto_vault::{KdfParams, Passphrase, derive_kek};
+use sotto_vault::{KdfInput, KdfParams, Passphrase, PassphraseRoot};
 
 /// Status codes [`kdf_derive`] returns.
 pub const OK: u32 = 0;
@@ -22,7 +24,7 @@ pub extern "C" fn kdf_alloc(len: usize) -> *mut u8 {
     pointer
 }
 
-/// Argon2id + HKDF exactly as `sotto_vault::derive_kek`, writing the 32-byte KEK at `out`.
+/// Argon2id exactly as `sotto_vault::PassphraseRoot::derive`, writing its 32-byte output at `out`.
 ///
 /// # Safety
 /// The pointers must come from [`kdf_alloc`] with at least the stated lengths (16 for `salt`,
@@ -52,9 +54,9 @@ pub unsafe extern "C" fn kdf_derive(
 pub fn derive_into(passphrase: &[u8], salt: &[u8], params: KdfParams, out: &mut [u8]) -> u32 {
     let Ok(text) = std::str::from_utf8(passphrase) else { return NOT_UTF8 };
     let Ok(salt) = <[u8; 16]>::try_from(salt) else { return BAD_PARAMS };
-    match derive_kek(&Passphrase::new(text), &params, &salt) {
-        Ok(kek) if out.len() == 32 => {
-            out.copy_from_slice(kek.expose_bytes());
+    match PassphraseRoot::derive(&Passphrase::new(text), KdfInput { params, salt }) {
+        Ok(root) if out.len() == 32 => {
+            out.copy_from_slice(root.expose_argon2_output());
             OK
         }
         _ => BAD_PARAMS,
@@ -71,8 +73,8 @@ mod tests {
         let salt = [7u8; 16];
         let mut out = [0u8; 32];
         assert_eq!(derive_into(b"correct horse", &salt, params, &mut out), OK);
-        let expected = derive_kek(&Passphrase::new("correct horse"), &params, &salt).unwrap();
-        assert_eq!(&out, expected.expose_bytes());
+        let expected = PassphraseRoot::derive(&Passphrase::new("correct horse"), KdfInput { params, salt }).unwrap();
+        assert_eq!(&out, expected.expose_argon2_output());
         assert_eq!(derive_into(&[0xff, 0xfe], &salt, params, &mut out), NOT_UTF8);
         assert_eq!(derive_into(b"x", &salt, KdfParams { m_cost_kib: 1, t_cost: 1, p_cost: 1 }, &mut out), BAD_PARAMS);
     }

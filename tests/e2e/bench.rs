@@ -109,26 +109,10 @@ fn saves(page: &Page, count: usize, first_id: u64) -> Vec<f64> {
     page.eval(&script).as_array().unwrap().iter().filter_map(Value::as_f64).collect()
 }
 
-/// The byte lengths of every live `WebAssembly.Memory` in the worker, after a full GC.
+/// The bytes of every live `WebAssembly.Memory` in the worker, after a full GC.
 fn worker_wasm_bytes(browser: &Browser) -> u64 {
-    let worker = browser.worker();
-    let session = Some(worker.target.session_id.as_str());
-    let _ = browser.cdp.call("HeapProfiler.collectGarbage", json!({}), session);
-    let proto = browser.cdp.call("Runtime.evaluate", json!({"expression": "WebAssembly.Memory.prototype"}), session).unwrap();
-    let proto_id = proto["result"]["objectId"].as_str().unwrap().to_string();
-    let found = browser.cdp.call("Runtime.queryObjects", json!({"prototypeObjectId": proto_id}), session).unwrap();
-    let array_id = found["objects"]["objectId"].as_str().unwrap().to_string();
-    let sizes = browser
-        .cdp
-        .call(
-            "Runtime.callFunctionOn",
-            json!({"objectId": array_id, "functionDeclaration": "function() { return this.reduce((s, m) => s + m.buffer.byteLength, 0); }", "returnByValue": true}),
-            session,
-        )
-        .unwrap();
-    sizes["result"]["value"].as_u64().unwrap_or(0)
+    browser.worker_wasm_memories().iter().sum()
 }
-
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

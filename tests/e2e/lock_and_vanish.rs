@@ -112,26 +112,6 @@ fn seen_tabs(browser: &Browser) -> Vec<String> {
     if seen.is_empty() { vec![String::new()] } else { seen }
 }
 
-/// The byte lengths of every live `WebAssembly.Memory` in the worker, after a full GC.
-fn worker_wasm_memories(browser: &Browser) -> Vec<u64> {
-    let worker = browser.worker();
-    let session = Some(worker.target.session_id.as_str());
-    let _ = browser.cdp.call("HeapProfiler.collectGarbage", json!({}), session);
-    let proto = browser.cdp.call("Runtime.evaluate", json!({"expression": "WebAssembly.Memory.prototype"}), session).expect("prototype");
-    let proto_id = proto["result"]["objectId"].as_str().expect("an object id").to_string();
-    let found = browser.cdp.call("Runtime.queryObjects", json!({"prototypeObjectId": proto_id}), session).expect("queryObjects");
-    let array_id = found["objects"]["objectId"].as_str().expect("an array").to_string();
-    let sizes = browser
-        .cdp
-        .call(
-            "Runtime.callFunctionOn",
-            json!({"objectId": array_id, "functionDeclaration": "function() { return this.map((m) => m.buffer.byteLength); }", "returnByValue": true}),
-            session,
-        )
-        .expect("sizes");
-    sizes["result"]["value"].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
-}
-
 #[test]
 fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode() {
     let browser = launch();
@@ -142,7 +122,7 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
     let asked = Instant::now();
     assert_eq!(page.ask_worker(json!({"type": "unlock", "passphrase": PASSPHRASE}))["type"], "unlocked");
     eprintln!("unlock from a stopped worker (cold start + Argon2id): {:?}", asked.elapsed());
-    let after_unlock = worker_wasm_memories(&browser);
+    let after_unlock = browser.worker_wasm_memories();
     eprintln!("worker wasm memory after unlock (Argon2id in a throwaway instance): {after_unlock:?}");
     assert!(after_unlock.iter().all(|&bytes| bytes <= 16 << 20), "a Wasm memory over 16 MiB stays resident after unlock: {after_unlock:?}");
     assert!(after_unlock.len() == 1, "the throwaway KDF instance was not dropped: {after_unlock:?}");

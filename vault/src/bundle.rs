@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 use crate::aead::{self, TAG_LEN};
 use crate::entry::Entry;
 use crate::error::ParamsError;
-use crate::keys::{KdfParams, Passphrase, hkdf32, info, passphrase_root};
+use crate::keys::{KdfInput, KdfParams, Passphrase, PassphraseRoot, info};
 use crate::settings::Settings;
 use crate::vault::Reader;
 
@@ -163,6 +163,11 @@ impl BundleHeader {
         out.extend_from_slice(&self.chunk_size.to_be_bytes());
         out
     }
+
+    /// The Argon2id parameters and salt that this bundle's keys come from.
+    pub fn kdf_input(&self) -> KdfInput {
+        KdfInput { params: self.kdf, salt: self.salt }
+    }
 }
 
 /// What a bundle holds once decrypted.
@@ -193,12 +198,13 @@ struct BundleKeys {
     payload: Zeroizing<[u8; 32]>,
 }
 
-fn bundle_keys(passphrase: &Passphrase, kdf: &KdfParams, salt: &[u8; 16]) -> Result<BundleKeys, BundleError> {
-    let root = passphrase_root(passphrase, kdf, salt).map_err(BundleError::InvalidParams)?;
-    Ok(BundleKeys {
-        header: hkdf32(salt, root.as_ref(), info::BUNDLE_HEADER_KEY),
-        payload: hkdf32(salt, root.as_ref(), info::BUNDLE_PAYLOAD_KEY),
-    })
+fn bundle_keys(root: &PassphraseRoot) -> BundleKeys {
+    BundleKeys { header: root.subkey(info::BUNDLE_HEADER_KEY), payload: root.subkey(info::BUNDLE_PAYLOAD_KEY) }
+}
+
+/// Argon2id for a bundle, here (see [`PassphraseRoot`] for running it elsewhere).
+fn derive_root(passphrase: &Passphrase, input: KdfInput) -> Result<PassphraseRoot, BundleError> {
+    PassphraseRoot::derive(passphrase, input).map_err(BundleError::InvalidParams)
 }
 
 fn header_tag(key: &[u8; 32], prefix: &[u8]) -> [u8; TAG_LEN] {
@@ -255,11 +261,18 @@ pub fn encrypt_bundle_with_salt(
     chunk_size: u32,
     salt: [u8; 16],
 ) -> Result<Vec<u8>, BundleError> {
+    encrypt_bundle_with_root(contents, &derive_root(passphrase, KdfInput { params: kdf, salt })?, chunk_size)
+}
+
+/// Encrypts a bundle under keys from a [`PassphraseRoot`] derived (possibly elsewhere) for a
+/// new input (a salt from [`crate::new_salt`]): the header stores its parameters and salt.
+pub fn encrypt_bundle_with_root(contents: &BundleContents, root: &PassphraseRoot, chunk_size: u32) -> Result<Vec<u8>, BundleError> {
+    let KdfInput { params: kdf, salt } = root.input();
     kdf.validate().map_err(BundleError::InvalidParams)?;
     if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size) {
         return Err(BundleError::InvalidChunkSize(chunk_size));
     }
-    let keys = bundle_keys(passphrase, &kdf, &salt)?;
+    let keys = bundle_keys(root);
     let mut header = BundleHeader { version: BUNDLE_VERSION, kdf, salt, chunk_size, tag: [0; TAG_LEN] };
     header.tag = header_tag(&keys.header, &header.authenticated_prefix());
     let aad = header.to_bytes();
@@ -282,7 +295,18 @@ pub fn encrypt_bundle_with_salt(
 /// shape and every entry's ranges. Returns nothing unless all of it is sound.
 pub fn decrypt_bundle(bytes: &[u8], passphrase: &Passphrase) -> Result<BundleContents, BundleError> {
     let header = BundleHeader::parse(bytes)?;
-    let keys = bundle_keys(passphrase, &header.kdf, &header.salt)?;
+    decrypt_bundle_with_root(bytes, &derive_root(passphrase, header.kdf_input())?)
+}
+
+/// [`decrypt_bundle`] with the Argon2id step done already (possibly elsewhere), from
+/// [`BundleHeader::parse`]'s [`BundleHeader::kdf_input`]. A root for any other input does not
+/// open the bundle: [`BundleError::WrongPassphrase`].
+pub fn decrypt_bundle_with_root(bytes: &[u8], root: &PassphraseRoot) -> Result<BundleContents, BundleError> {
+    let header = BundleHeader::parse(bytes)?;
+    if root.input() != header.kdf_input() {
+        return Err(BundleError::WrongPassphrase);
+    }
+    let keys = bundle_keys(root);
     let expected = header_tag(&keys.header, &header.authenticated_prefix());
     // A plain comparison is fine: both tags are public (one is in the file, the other is what an
     // attacker holding the file could compute only with the passphrase).

@@ -221,11 +221,78 @@ pub(crate) fn passphrase_root(
     Ok(out)
 }
 
-/// Passphrase → Argon2id → HKDF("sotto/v1/kek") → [`Kek`]. The expensive step of unlocking;
-/// callable on its own so the worker can run it in a throwaway Wasm instance.
+/// Passphrase → Argon2id → HKDF("sotto/v1/kek") → [`Kek`]: [`PassphraseRoot::derive`] then
+/// [`PassphraseRoot::kek`].
 pub fn derive_kek(passphrase: &Passphrase, params: &KdfParams, salt: &[u8; 16]) -> Result<Kek, ParamsError> {
-    let root = passphrase_root(passphrase, params, salt)?;
-    Ok(Kek(*hkdf32(salt, root.as_ref(), info::KEK)))
+    Ok(PassphraseRoot::derive(passphrase, KdfInput { params: *params, salt: *salt })?.kek())
+}
+
+/// What Argon2id takes besides the passphrase: the parameters and the 16-byte salt. A vault
+/// header and every bundle header store one; a new passphrase or a new bundle gets a salt from
+/// [`new_salt`], the vault's own random source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfInput {
+    pub params: KdfParams,
+    pub salt: [u8; 16],
+}
+
+/// Argon2id(passphrase, [`KdfInput`]): the `root` (or a bundle's `broot`) of docs/format.md §2,
+/// with the input it was computed from. Every passphrase-derived key (the KEK, a bundle's two
+/// keys) is one HKDF away from it.
+///
+/// Argon2id is the one expensive, memory-hard step (64 MiB by default), so it is split out: the
+/// worker runs [`PassphraseRoot::derive`] in a throwaway Wasm instance (its memory never shrinks
+/// otherwise), rebuilds the result with [`PassphraseRoot::from_argon2_output`], and hands it to
+/// [`crate::Vault::create_with_root`], [`crate::Vault::reset_with_recovery_code`],
+/// [`crate::UnlockedVault::export_bundle_with_root`] or [`crate::bundle::decrypt_bundle_with_root`]
+/// (a passphrase change takes its [`PassphraseRoot::kek`]:
+/// [`crate::UnlockedVault::change_passphrase_with_kek`]). Zeroized on drop; `Debug` redacts the bytes.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct PassphraseRoot {
+    #[zeroize(skip)]
+    input: KdfInput,
+    root: [u8; 32],
+}
+
+impl core::fmt::Debug for PassphraseRoot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PassphraseRoot").field("input", &self.input).field("root", &"<redacted>").finish()
+    }
+}
+
+impl PassphraseRoot {
+    /// Runs Argon2id here (64 MiB by default: see the type's documentation).
+    pub fn derive(passphrase: &Passphrase, input: KdfInput) -> Result<PassphraseRoot, ParamsError> {
+        let root = passphrase_root(passphrase, &input.params, &input.salt)?;
+        Ok(PassphraseRoot { input, root: *root })
+    }
+
+    /// Rebuilds a root that [`PassphraseRoot::derive`] computed elsewhere from `input`. Nothing
+    /// can check the bytes here: a wrong root shows up later as a wrong passphrase.
+    pub fn from_argon2_output(input: KdfInput, root: [u8; 32]) -> PassphraseRoot {
+        PassphraseRoot { input, root }
+    }
+
+    /// The parameters and salt this root was computed from.
+    pub fn input(&self) -> KdfInput {
+        self.input
+    }
+
+    /// The raw Argon2id output, for handing it from the instance that derived it to the one
+    /// that uses it. Zeroize the copy once it has been handed over.
+    pub fn expose_argon2_output(&self) -> &[u8; 32] {
+        &self.root
+    }
+
+    /// The KEK this root gives for a vault header holding the same [`KdfInput`].
+    pub fn kek(&self) -> Kek {
+        Kek(*hkdf32(&self.input.salt, &self.root, info::KEK))
+    }
+
+    /// HKDF(salt = this input's salt, ikm = the root, `info`): a bundle's keys.
+    pub(crate) fn subkey(&self, info: &[u8]) -> Zeroizing<[u8; 32]> {
+        hkdf32(&self.input.salt, &self.root, info)
+    }
 }
 
 /// Recovery code → HKDF-SHA-256(salt = the header's 32-byte recovery salt) → [`Kek`].

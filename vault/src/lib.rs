@@ -33,7 +33,7 @@ mod kat;
 pub use bundle::{BundleContents, BundleError, BundleHeader, decrypt_bundle};
 pub use entry::{Entry, EntryId, MedicationTaken, Pattern, RegionPain, merge};
 pub use error::{RecordName, StoreError, ValidationError, VaultError};
-pub use keys::{KdfParams, Kek, Passphrase, derive_kek, new_salt};
+pub use keys::{KdfInput, KdfParams, Kek, Passphrase, PassphraseRoot, derive_kek, new_salt};
 pub use lock::{LockCause, LockPolicy};
 pub use recovery::RecoveryCode;
 pub use settings::Settings;

@@ -26,7 +26,7 @@ use crate::bundle::{self, BundleContents};
 use crate::calendar::IsoWeek;
 use crate::entry::{Entry, EntryId, merge};
 use crate::error::{Component, ParamsError, RecordName, VaultError};
-use crate::keys::{KdfParams, Kek, MasterKey, NamingKey, Passphrase, RecordKey, derive_kek, new_salt, random_bytes, recovery_kek};
+use crate::keys::{KdfInput, KdfParams, Kek, MasterKey, NamingKey, Passphrase, PassphraseRoot, RecordKey, derive_kek, new_salt, random_bytes, recovery_kek};
 use crate::manifest::{self, ChunkRef, Manifest, PartKey, RecordRef, SegmentRef, Staged, digest_hex};
 use crate::record::{RecordKind, open_record, seal_record};
 use crate::recovery::RecoveryCode;
@@ -204,6 +204,13 @@ pub struct LockedInfo {
     pub salt: [u8; 16],
 }
 
+impl LockedInfo {
+    /// The parameters and salt a [`PassphraseRoot`] for this vault's passphrase is derived from.
+    pub fn kdf_input(&self) -> KdfInput {
+        KdfInput { params: self.kdf, salt: self.salt }
+    }
+}
+
 /// A segment part's JSON (docs/format.md §4.4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct SegmentDoc {
@@ -268,6 +275,19 @@ impl Vault {
         params: KdfParams,
     ) -> Result<(UnlockedVault<S>, RecoveryCode), VaultError> {
         params.validate()?;
+        let input = KdfInput { params, salt: new_salt()? };
+        if !matches!(read_header(&store).await, Err(VaultError::NoVault)) {
+            // Before the expensive Argon2id: there is nothing to derive for.
+            return Err(VaultError::AlreadyExists);
+        }
+        Self::create_with_root(store, &PassphraseRoot::derive(passphrase, input)?).await
+    }
+
+    /// [`Vault::create`] with the Argon2id step done already (possibly elsewhere) for a
+    /// new input (a salt from [`new_salt`]), whose parameters and salt the header stores.
+    pub async fn create_with_root<S: KvStore>(store: S, root: &PassphraseRoot) -> Result<(UnlockedVault<S>, RecoveryCode), VaultError> {
+        let KdfInput { params, salt } = root.input();
+        params.validate()?;
         match read_header(&store).await {
             Err(VaultError::NoVault) => {}
             Ok(_) | Err(_) => return Err(VaultError::AlreadyExists),
@@ -279,14 +299,14 @@ impl Vault {
         let mut header = VaultHeader {
             vault_id,
             kdf: params,
-            salt: random_bytes()?,
+            salt,
             revision: 1,
             recovery_salt: random_bytes()?,
             activity_public_key,
             passphrase_wrap: [0; WRAP_LEN],
             recovery_wrap: [0; WRAP_LEN],
         };
-        let kek = derive_kek(passphrase, &header.kdf, &header.salt)?;
+        let kek = root.kek();
         header.passphrase_wrap = VaultHeader::wrap_master(&kek, &master, &header.passphrase_wrap_aad())?;
         let rkek = recovery_kek(&code, &header.recovery_salt);
         header.recovery_wrap = VaultHeader::wrap_master(&rkek, &master, &header.recovery_wrap_aad())?;
@@ -327,14 +347,26 @@ impl Vault {
         params: KdfParams,
     ) -> Result<UnlockedVault<S>, VaultError> {
         params.validate()?;
+        let mut vault = Self::open_with_recovery_code(store, code).await?;
+        vault.change_passphrase(new_passphrase, params).await?;
+        Ok(vault)
+    }
+
+    /// [`Vault::unlock_with_recovery_code`] with the new passphrase's Argon2id step done
+    /// already (possibly elsewhere) for a new input (a salt from [`new_salt`]).
+    pub async fn reset_with_recovery_code<S: KvStore>(store: S, code: &str, new_root: &PassphraseRoot) -> Result<UnlockedVault<S>, VaultError> {
+        new_root.input().params.validate()?;
+        let mut vault = Self::open_with_recovery_code(store, code).await?;
+        let KdfInput { params, salt } = new_root.input();
+        vault.change_passphrase_with_kek(&new_root.kek(), params, salt).await?;
+        Ok(vault)
+    }
+
+    async fn open_with_recovery_code<S: KvStore>(store: S, code: &str) -> Result<UnlockedVault<S>, VaultError> {
         let code = RecoveryCode::parse(code).map_err(VaultError::MalformedRecoveryCode)?;
         let header = read_header(&store).await?;
         let rkek = recovery_kek(&code, &header.recovery_salt);
-        let mut vault =
-            Self::open(store, header, |h| h.unwrap_master(&rkek, &h.recovery_wrap, &h.recovery_wrap_aad()), VaultError::WrongRecoveryCode)
-                .await?;
-        vault.change_passphrase(new_passphrase, params).await?;
-        Ok(vault)
+        Self::open(store, header, |h| h.unwrap_master(&rkek, &h.recovery_wrap, &h.recovery_wrap_aad()), VaultError::WrongRecoveryCode).await
     }
 
     async fn open<S: KvStore>(
@@ -985,6 +1017,12 @@ impl<S: KvStore> UnlockedVault<S> {
     /// Exports every entry (tombstones included, so deletions travel) and the settings as a
     /// bundle encrypted under `passphrase` (docs/format.md §8).
     pub async fn export_bundle(&self, passphrase: &Passphrase, params: KdfParams, now_ms: i64) -> Result<Vec<u8>, VaultError> {
+        self.export_bundle_with_root(&PassphraseRoot::derive(passphrase, KdfInput { params, salt: new_salt()? })?, now_ms).await
+    }
+
+    /// [`Self::export_bundle`] with the export passphrase's Argon2id step done already (possibly
+    /// elsewhere) for a new input (a salt from [`new_salt`]), which the bundle header then stores.
+    pub async fn export_bundle_with_root(&self, root: &PassphraseRoot, now_ms: i64) -> Result<Vec<u8>, VaultError> {
         let listing = self.all_entries(true).await?;
         if let Some(first) = listing.unreadable.into_iter().next() {
             // An export that silently missed a week would be a backup the user cannot trust.
@@ -997,7 +1035,7 @@ impl<S: KvStore> UnlockedVault<S> {
             entries: listing.entries,
             settings,
         };
-        Ok(bundle::encrypt_bundle(&contents, passphrase, params, bundle::DEFAULT_CHUNK_SIZE)?)
+        Ok(bundle::encrypt_bundle_with_root(&contents, root, bundle::DEFAULT_CHUNK_SIZE)?)
     }
 
     /// Imports a bundle: decrypts and verifies all of it before touching the vault, then merges by

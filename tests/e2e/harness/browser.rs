@@ -261,6 +261,27 @@ impl Browser {
         &self.profile
     }
 
+    /// The byte length of every live `WebAssembly.Memory` in the service worker, after a full
+    /// garbage collection: the worker's own module, plus any instance not yet collected.
+    pub fn worker_wasm_memories(&self) -> Vec<u64> {
+        let worker = self.worker();
+        let session = Some(worker.target.session_id.as_str());
+        let _ = self.cdp.call("HeapProfiler.collectGarbage", json!({}), session);
+        let proto = self.cdp.call("Runtime.evaluate", json!({"expression": "WebAssembly.Memory.prototype"}), session).expect("prototype");
+        let proto_id = proto["result"]["objectId"].as_str().expect("an object id").to_string();
+        let found = self.cdp.call("Runtime.queryObjects", json!({"prototypeObjectId": proto_id}), session).expect("queryObjects");
+        let array_id = found["objects"]["objectId"].as_str().expect("an array").to_string();
+        let sizes = self
+            .cdp
+            .call(
+                "Runtime.callFunctionOn",
+                json!({"objectId": array_id, "functionDeclaration": "function() { return this.map((m) => m.buffer.byteLength); }", "returnByValue": true}),
+                session,
+            )
+            .expect("sizes");
+        sizes["result"]["value"].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+    }
+
     /// Evaluates in the service worker (see [`Page::eval`]).
     pub fn eval_in_worker(&self, expression: &str) -> Value {
         self.worker().eval(expression)
