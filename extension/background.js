@@ -59,6 +59,26 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // the answer comes asynchronously
 });
 
+// The options page moves backup files with fetch() to these two addresses of our own origin,
+// answered here from the worker's memory: no base64, no JSON (glue/src/protocol.rs EXPORT_PATH).
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== self.location.origin) return;
+  const noStore = { 'cache-control': 'no-store' };
+  if (url.pathname === '/transfer/export.bin' && event.request.method === 'GET') {
+    event.respondWith(ready.then(() => {
+      const bytes = sotto.export_bytes();
+      return bytes
+        ? new Response(bytes, { headers: { ...noStore, 'content-type': 'application/octet-stream' } })
+        : new Response(null, { status: 404, headers: noStore });
+    }));
+  } else if (url.pathname === '/transfer/import.bin' && event.request.method === 'POST') {
+    event.respondWith(ready
+      .then(() => event.request.arrayBuffer())
+      .then((body) => new Response(null, { status: sotto.import_bytes(new Uint8Array(body)) ? 204 : 409, headers: noStore })));
+  }
+});
+
 chrome.runtime.onInstalled.addListener(() => later('install', () => sotto.on_installed_or_startup()));
 chrome.runtime.onStartup.addListener(() => later('startup', () => sotto.on_installed_or_startup()));
 chrome.alarms.onAlarm.addListener((alarm) => later('alarm', () => sotto.on_alarm(alarm.name)));

@@ -22,6 +22,7 @@ mod transfer;
 mod vanish;
 
 pub use kdf::install_kdf;
+pub use transfer::{export_bytes, import_bytes};
 
 /// The `commands` names in manifest.json.
 const VANISH_COMMAND: &str = "vanish";

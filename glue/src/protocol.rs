@@ -16,6 +16,12 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// single message strains either side).
 pub const BUNDLE_PIECE_BYTES: usize = 4 * 1024 * 1024;
 
+/// Where the options page fetches a built export (`GET`) and sends a whole file to import
+/// (`POST`, after `ImportBegin`): the worker answers these from its `fetch` handler, so the bytes
+/// travel without base64 or JSON. Extension-internal: no web page can reach them.
+pub const EXPORT_PATH: &str = "/transfer/export.bin";
+pub const IMPORT_PATH: &str = "/transfer/import.bin";
+
 /// What travels over `chrome.runtime.sendMessage`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {

@@ -2,13 +2,13 @@
 //! before anything changes). The bytes travel to and from the worker in base64 pieces; the page
 //! only ever sees the encrypted file.
 
-use sotto_glue::protocol::{ImportProblem, Request, Response, decode_piece, encode_piece, BUNDLE_PIECE_BYTES};
+use sotto_glue::protocol::{EXPORT_PATH, IMPORT_PATH, ImportProblem, Request, Response};
 use yew::prelude::*;
 
 use crate::SectionProps;
 use crate::dates::{iso_date, parse_iso_date};
 use crate::ui::{Answer, megabytes, request, t, tf, unexpected};
-use crate::web::{event_checked, event_file, event_value, read_file, save_file, short_date, today, yield_to_browser};
+use crate::web::{event_checked, event_file, event_value, fetch_own_blob, post_own_file, save_blob, short_date, today};
 
 #[function_component(Backup)]
 pub fn backup(props: &SectionProps) -> Html {
@@ -164,31 +164,20 @@ async fn run_export(
         Answer::Locked => t("options_locked_meanwhile"),
         Answer::Failed { text, .. } => text,
     };
-    let (total_bytes, piece_count) = match request(Request::ExportBundle { passphrase, is_vault_passphrase }, on_locked).await {
-        Answer::Got(Response::ExportReady { total_bytes, piece_count, .. }) => (total_bytes, piece_count),
+    let total_bytes = match request(Request::ExportBundle { passphrase, is_vault_passphrase }, on_locked).await {
+        Answer::Got(Response::ExportReady { total_bytes, .. }) => total_bytes,
         other => return Err(failed(other)),
     };
-    let mut parts = Vec::with_capacity(piece_count as usize);
-    for index in 0..piece_count {
-        progress.set(Some(Progress {
-            done: index,
-            total: piece_count,
-            text: tf("options_export_piece", &[&(index + 1).to_string(), &piece_count.to_string()]),
-        }));
-        yield_to_browser().await;
-        match request(Request::ExportChunk { index }, on_locked).await {
-            Answer::Got(Response::BundlePiece { index: got, data }) if got == index => {
-                parts.push(decode_piece(&data).ok_or_else(|| t("options_export_garbled"))?);
-            }
-            other => return Err(failed(other)),
-        }
-    }
+    progress.set(Some(Progress { done: 1, total: 2, text: tf("options_export_piece", &["1", "1"]) }));
+    // The bytes come in one fetch the worker answers (no base64, no JSON, never through Wasm).
+    let fetched = fetch_own_blob(EXPORT_PATH).await;
     // The worker forgets its copy whether or not the download goes well: the file is the copy.
     let _ = request(Request::ExportFinish, on_locked).await;
-    if parts.iter().map(|p| p.len() as u64).sum::<u64>() != total_bytes {
+    let blob = fetched.map_err(|_| t("options_export_garbled"))?;
+    if blob.size() as u64 != total_bytes {
         return Err(t("options_export_garbled"));
     }
-    save_file(&parts, "application/octet-stream", file_name)?;
+    save_blob(&blob, file_name)?;
     Ok(tf("options_export_saved", &[file_name, &megabytes(total_bytes)]))
 }
 
@@ -356,26 +345,20 @@ async fn send_and_preview(
         Answer::Locked => t("options_locked_meanwhile"),
         Answer::Failed { text, .. } => text,
     };
-    let bytes = read_file(file).await.map_err(|why| tf("options_import_unreadable_file", &[&why]))?;
-    match request(Request::ImportBegin { total_bytes: bytes.len() as u64 }, on_locked).await {
+    let size = file.size() as u64;
+    match request(Request::ImportBegin { total_bytes: size }, on_locked).await {
         Answer::Got(Response::Done) => {}
         other => return Err(failed(other)),
     }
-    let pieces: Vec<&[u8]> = if bytes.is_empty() { vec![&[]] } else { bytes.chunks(BUNDLE_PIECE_BYTES).collect() };
-    let total = pieces.len() as u32;
-    for (index, piece) in pieces.into_iter().enumerate() {
-        let index = index as u32;
-        progress.set(Some(Progress {
-            done: index,
-            total,
-            text: tf("options_import_piece", &[&(index + 1).to_string(), &total.to_string()]),
-        }));
-        yield_to_browser().await;
-        match request(Request::ImportChunk { index, data: encode_piece(piece) }, on_locked).await {
-            Answer::Got(Response::Done) => {}
-            other => return Err(failed(other)),
-        }
+    // The whole file in one fetch the worker answers: no base64, no JSON, never through this
+    // page's Wasm memory.
+    progress.set(Some(Progress { done: 0, total: 2, text: tf("options_import_piece", &["1", "1"]) }));
+    match post_own_file(IMPORT_PATH, file).await {
+        Ok(true) => {}
+        Ok(false) => return Err(problem_text(ImportProblem::Incomplete)),
+        Err(why) => return Err(tf("options_import_unreadable_file", &[&why])),
     }
+    let total = 2;
     progress.set(Some(Progress { done: total, total, text: t("options_import_verifying") }));
     match request(Request::ImportPreview { passphrase }, on_locked).await {
         Answer::Got(Response::ImportPreviewed { entries, deleted, first_date, last_date, .. }) => {

@@ -71,7 +71,41 @@ pub fn save_file(parts: &[Vec<u8>], mime: &str, file_name: &str) -> Result<(), S
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&sequence, &bag).map_err(js_text)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_text)?;
+    save_blob(&blob, file_name)
+}
+
+/// A `fetch` of this extension's own origin, answered by its worker (never the network: the
+/// CSP allows nothing else). `init` is for a `POST`.
+async fn fetch_own(path: &str, init: Option<&web_sys::RequestInit>) -> Result<web_sys::Response, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = match init {
+        Some(init) => window.fetch_with_str_and_init(path, init),
+        None => window.fetch_with_str(path),
+    };
+    JsFuture::from(promise).await.map_err(js_text)?.dyn_into().map_err(|_| "not a response".into())
+}
+
+/// The body at `path` of the extension's own origin, as a Blob (the bytes never enter Wasm).
+pub async fn fetch_own_blob(path: &str) -> Result<web_sys::Blob, String> {
+    let response = fetch_own(path, None).await?;
+    if !response.ok() {
+        return Err(format!("status {}", response.status()));
+    }
+    JsFuture::from(response.blob().map_err(js_text)?).await.map_err(js_text)?.dyn_into().map_err(|_| "not a blob".into())
+}
+
+/// Sends `file` as the body of a `POST` to `path` of the extension's own origin; whether the
+/// worker accepted it (204).
+pub async fn post_own_file(path: &str, file: &web_sys::File) -> Result<bool, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(file);
+    Ok(fetch_own(path, Some(&init)).await?.status() == 204)
+}
+
+/// Offers `blob` to the user as a download named `file_name`.
+pub fn save_blob(blob: &web_sys::Blob, file_name: &str) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_text)?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js_text)?.dyn_into().map_err(|_| "not an anchor")?;
     anchor.set_href(&url);
@@ -87,27 +121,11 @@ pub fn save_file(parts: &[Vec<u8>], mime: &str, file_name: &str) -> Result<(), S
     Ok(())
 }
 
-/// The bytes of a file the user chose.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(js_text)?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
 /// The browser's print dialog (which offers "Save as PDF").
 pub fn print() {
     if let Some(window) = web_sys::window() {
         let _ = window.print();
     }
-}
-
-/// Lets the browser paint (progress bars) between long steps.
-pub async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 pub fn js_text(value: JsValue) -> String {
