@@ -76,11 +76,10 @@ impl RecoveryCode {
             if count < CODE_CHARS {
                 for b in 0..5 {
                     let bit = count * 5 + b;
-                    if (v >> (4 - b)) & 1 == 1 {
-                        if let Some(byte) = bytes.get_mut(bit / 8) {
+                    if (v >> (4 - b)) & 1 == 1
+                        && let Some(byte) = bytes.get_mut(bit / 8) {
                             *byte |= 1 << (7 - bit % 8);
                         }
-                    }
                 }
             }
             count += 1;

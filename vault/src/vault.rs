@@ -580,11 +580,10 @@ impl<S: KvStore> UnlockedVault<S> {
         if doc.week != week.to_string() || doc.part != part {
             return Err(VaultError::Corrupt { record });
         }
-        if let Some(listed) = listed {
-            if listed.revision != doc.revision || listed.digest != digest_hex(value) {
+        if let Some(listed) = listed
+            && (listed.revision != doc.revision || listed.digest != digest_hex(value)) {
                 return Err(VaultError::RolledBack { record });
             }
-        }
         Ok(doc)
     }
 
@@ -728,11 +727,10 @@ impl<S: KvStore> UnlockedVault<S> {
         self.load_week(parts, week).await?;
         let mut found: Option<(PartKey, Entry)> = None;
         for (k, part) in parts.range((week, 0)..=(week, u16::MAX)) {
-            if let Some(e) = part.as_ref().and_then(|p| p.doc.entries.iter().find(|e| e.id == previous.id)) {
-                if found.as_ref().is_none_or(|(_, f)| merge(f, e) == *e) {
+            if let Some(e) = part.as_ref().and_then(|p| p.doc.entries.iter().find(|e| e.id == previous.id))
+                && found.as_ref().is_none_or(|(_, f)| merge(f, e) == *e) {
                     found = Some((*k, e.clone()));
                 }
-            }
         }
         let Some((at, stored)) = found else {
             // Not in the week its time named: another window may have moved it to another week
@@ -758,15 +756,14 @@ impl<S: KvStore> UnlockedVault<S> {
     ) -> Result<(), VaultError> {
         let new_week = IsoWeek::of_instant(entry.occurred_at, entry.utc_offset_minutes);
         if let Some(Some(part)) = parts.get_mut(&at) {
-            if new_week == at.0 {
-                if let Some(slot) = part.doc.entries.iter_mut().find(|e| e.id == entry.id) {
+            if new_week == at.0
+                && let Some(slot) = part.doc.entries.iter_mut().find(|e| e.id == entry.id) {
                     let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len());
                     part.json_len = part.json_len.saturating_add(len);
                     *slot = entry;
                     part.dirty = true;
                     return Ok(());
                 }
-            }
             part.doc.entries.retain(|e| e.id != entry.id);
             part.dirty = true;
         }
@@ -785,12 +782,11 @@ impl<S: KvStore> UnlockedVault<S> {
                     parts.insert(k, loaded.ok().map(LoadedPart::read));
                 }
             }
-            if let Some(Some(part)) = parts.get_mut(&(week, last)) {
-                if part.doc.entries.is_empty() || part.json_len < PART_TARGET_BYTES {
+            if let Some(Some(part)) = parts.get_mut(&(week, last))
+                && (part.doc.entries.is_empty() || part.json_len < PART_TARGET_BYTES) {
                     part.push(entry);
                     return Ok(());
                 }
-            }
         }
         // No part yet, the last one is full, or it cannot be read (never overwrite a damaged part).
         let part = last.map_or(0, |p| p.saturating_add(1));
@@ -828,11 +824,10 @@ impl<S: KvStore> UnlockedVault<S> {
             .map_err(|e| e.into_vault_error(record.clone()))?;
         let mut doc: Map<String, Value> = serde_json::from_slice(&plain).map_err(|_| VaultError::Corrupt { record: record.clone() })?;
         let revision = doc.remove("_revision").and_then(|v| v.as_u64());
-        if let Some(listed) = &self.manifest.settings {
-            if Some(listed.revision) != revision || listed.digest != digest_hex(&value) {
+        if let Some(listed) = &self.manifest.settings
+            && (Some(listed.revision) != revision || listed.digest != digest_hex(&value)) {
                 return Err(VaultError::RolledBack { record });
             }
-        }
         serde_json::from_value(Value::Object(doc)).map_err(|_| VaultError::Corrupt { record })
     }
 
@@ -978,12 +973,11 @@ impl<S: KvStore> UnlockedVault<S> {
             staged.segments.insert((week, doc.part), segment_ref(week, &doc, value));
         }
         let settings_keys = [SETTINGS_KEY.to_string()];
-        if let Some(value) = self.store.get_many(&settings_keys).await?.remove(SETTINGS_KEY) {
-            if let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &value) {
+        if let Some(value) = self.store.get_many(&settings_keys).await?.remove(SETTINGS_KEY)
+            && let Ok(plain) = open_record(&self.record_key, &self.header.vault_id, RecordKind::Settings, SETTINGS_KEY, &value) {
                 let revision = serde_json::from_slice::<Value>(&plain).ok().and_then(|v| v.get("_revision")?.as_u64());
                 staged.settings = revision.map(|revision| RecordRef { revision, digest: digest_hex(&value) });
             }
-        }
         // Keep the revision counter moving forward past anything the old manifest may have had.
         staged.revision = staged.segments.values().map(|s| s.revision).max().unwrap_or(0).max(self.manifest.revision).saturating_add(1_000_000);
         let writes = self.seal_manifest(&manifest, &mut staged)?;
