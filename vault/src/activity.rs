@@ -140,3 +140,72 @@ pub(crate) fn open_attempt(
     let json: serde_json::Value = serde_json::from_slice(&plaintext).ok()?;
     json.get("at")?.as_i64()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VAULT_ID: [u8; 16] = [3; 16];
+    const STORAGE_KEY: &str = "v:a:00112233445566778899aabbccddeeff";
+    const AT: i64 = 1_763_900_000_000;
+
+    fn keys() -> (<X25519HkdfSha256 as Kem>::PrivateKey, [u8; 32]) {
+        activity_keypair(&MasterKey::from_array([9; 32]), &VAULT_ID)
+    }
+
+    /// A record sealed once by this code (master key 09×32, vault id 03×16, the storage key
+    /// above, 2025-11-23T12:53:20Z): it pins the HPKE suite, `info` ("sotto/v1/activity" ‖ vault
+    /// id) and `aad` (lp("sotto-activity") ‖ lp(storage key)) of docs/format.md §5, so any change
+    /// to them is caught even when sealing and opening change together.
+    const FIXED_RECORD: &str = "01b69939dea46fa153f72c916206b7a893b4977b5a9e22f825dce79969a5e2107203778acc44b66e1432e60fbf8894f273aaf8517e248a70e07e64e65f6fd4b295af392a4063827dba3d34d1842c15064f29c8ff52f4e6eebf60f6afc7";
+
+    fn unhex(hex: &str) -> Vec<u8> {
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_fixed_record_opens_to_its_time() {
+        let (secret, _) = keys();
+        assert_eq!(open_attempt(&secret, &VAULT_ID, STORAGE_KEY, &unhex(FIXED_RECORD)), Some(AT));
+    }
+
+    #[test]
+    fn a_record_opens_only_for_its_own_vault_and_storage_key() {
+        let (secret, public) = keys();
+        let sealed = seal_attempt(&public, &VAULT_ID, STORAGE_KEY, AT).unwrap();
+        assert_eq!(open_attempt(&secret, &VAULT_ID, STORAGE_KEY, &sealed), Some(AT));
+        assert_eq!(open_attempt(&secret, &[4; 16], STORAGE_KEY, &sealed), None, "opened under another vault's info");
+        assert_eq!(open_attempt(&secret, &VAULT_ID, "v:a:ffeeddccbbaa99887766554433221100", &sealed), None, "opened under another storage key");
+        let mut wrong_version = sealed.clone();
+        wrong_version[0] = ACTIVITY_FORMAT_VERSION + 1;
+        assert_eq!(open_attempt(&secret, &VAULT_ID, STORAGE_KEY, &wrong_version), None);
+        assert_eq!(open_attempt(&secret, &VAULT_ID, STORAGE_KEY, &sealed[..ENCAPPED_LEN]), None, "cut short");
+    }
+
+    #[test]
+    fn every_record_uses_a_fresh_ephemeral_key() {
+        // An HPKE sender key that repeats (or has few possible values) would let anyone link or
+        // brute-force records; the encapsulated key is its public half.
+        let (_, public) = keys();
+        let encapped: std::collections::HashSet<Vec<u8>> = (0..8)
+            .map(|_| seal_attempt(&public, &VAULT_ID, STORAGE_KEY, AT).unwrap()[1..1 + ENCAPPED_LEN].to_vec())
+            .collect();
+        assert_eq!(encapped.len(), 8);
+    }
+
+    #[test]
+    fn the_prefilled_rng_hands_out_its_bytes_in_order_then_refills() {
+        let bytes: [u8; 64] = core::array::from_fn(|i| i as u8 + 1);
+        let mut rng = PrefilledRng { bytes, used: 0 };
+        assert_eq!(rng.try_next_u32(), Ok(u32::from_le_bytes([1, 2, 3, 4])));
+        assert_eq!(rng.try_next_u64(), Ok(u64::from_le_bytes([5, 6, 7, 8, 9, 10, 11, 12])));
+        let mut rest = [0u8; 52];
+        rng.try_fill_bytes(&mut rest).unwrap();
+        assert_eq!(rest.to_vec(), (13..=64).collect::<Vec<u8>>());
+        // Past the 64 bytes: fresh bytes from the OS, not the same ones again.
+        let mut more = [0u8; 64];
+        rng.try_fill_bytes(&mut more).unwrap();
+        assert_ne!(more, bytes);
+        assert!(more.iter().any(|&b| b != more[0]));
+    }
+}
