@@ -297,7 +297,12 @@ async fn import_commit(vault: &mut UnlockedVault<ChromeStore>) -> Response {
         return rejected(ImportProblem::NothingToImport, "Nothing was verified for import; choose the file again.");
     };
     match vault.import_entries(entries).await {
-        Ok(report) => Response::Imported { added: report.added as u64, updated: report.updated as u64, unchanged: report.unchanged as u64 },
+        Ok(report) => Response::Imported {
+            added: report.added as u64,
+            updated: report.updated as u64,
+            deleted: report.deleted as u64,
+            unchanged: report.unchanged as u64,
+        },
         // Every entry is validated before anything is written: an invalid one means nothing changed.
         Err(VaultError::InvalidEntry(problem)) => rejected(ImportProblem::InvalidContents, format!("An entry in this backup is invalid ({problem}); nothing was imported.")),
         Err(error) => to_response(&error),

@@ -228,8 +228,9 @@ pub enum Response {
     /// Answer to [`Request::ImportPreview`] or [`Request::ImportCommit`]: the file cannot be
     /// imported, for this `reason`; nothing was changed.
     ImportRejected { reason: ImportProblem, message: String },
-    /// Answer to [`Request::ImportCommit`]: what the merge did.
-    Imported { added: u64, updated: u64, unchanged: u64 },
+    /// Answer to [`Request::ImportCommit`]: what the merge did (`sotto_vault::ImportReport`:
+    /// deletions are counted apart, never as added or updated).
+    Imported { added: u64, updated: u64, deleted: u64, unchanged: u64 },
     /// The request succeeded and has nothing to report.
     Done,
     /// The request needs an unlocked vault; the page should show its lock screen.

@@ -186,7 +186,7 @@ async fn run_export(
 enum ImportStage {
     Choosing,
     Previewed { entries: u64, deleted: u64, first: Option<String>, last: Option<String> },
-    Done { added: u64, updated: u64, unchanged: u64 },
+    Done { added: u64, updated: u64, deleted: u64, unchanged: u64 },
 }
 
 fn problem_text(reason: ImportProblem) -> String {
@@ -256,9 +256,9 @@ fn import_form(props: &SectionProps) -> Html {
             progress.set(Some(Progress { done: 0, total: 1, text: t("options_import_merging") }));
             wasm_bindgen_futures::spawn_local(async move {
                 match request(Request::ImportCommit, &on_locked).await {
-                    Answer::Got(Response::Imported { added, updated, unchanged }) => {
+                    Answer::Got(Response::Imported { added, updated, deleted, unchanged }) => {
                         passphrase.set(String::new());
-                        stage.set(ImportStage::Done { added, updated, unchanged });
+                        stage.set(ImportStage::Done { added, updated, deleted, unchanged });
                         on_changed.emit(());
                     }
                     Answer::Got(Response::ImportRejected { reason, .. }) => {
@@ -306,9 +306,13 @@ fn import_form(props: &SectionProps) -> Html {
                 </div>
             }
         }
-        ImportStage::Done { added, updated, unchanged } => html! {
+        ImportStage::Done { added, updated, deleted, unchanged } => html! {
             <p class="success" role="status">
-                { tf("options_import_report", &[&added.to_string(), &updated.to_string(), &unchanged.to_string()]) }
+                { if *deleted == 0 {
+                    tf("options_import_report", &[&added.to_string(), &updated.to_string(), &unchanged.to_string()])
+                } else {
+                    tf("options_import_report_deleted", &[&added.to_string(), &updated.to_string(), &deleted.to_string(), &unchanged.to_string()])
+                } }
             </p>
         },
     };

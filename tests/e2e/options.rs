@@ -103,8 +103,9 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     assert!(text.contains("3 entries, "), "{text}");
     assert_eq!(all_entries(&page), json!([]), "the preview touches nothing");
     page.click("button", "Import these entries");
-    // The deleted entry travels as a tombstone, so that it stays deleted everywhere.
-    page.wait_for_text("Import finished: 4 added, 0 updated, 0 unchanged.");
+    // The deleted entry travels as a tombstone, so that it stays deleted everywhere; it is
+    // reported as a deletion, not as an added entry.
+    page.wait_for_text("Import finished: 3 added, 0 updated, 1 deleted, 0 unchanged.");
     let after = all_entries(&page);
     for (a, b) in before.as_array().unwrap().iter().zip(after.as_array().unwrap()) {
         for (field, value) in a.as_object().unwrap() {

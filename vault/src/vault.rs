@@ -231,11 +231,19 @@ pub struct Listing {
     pub unreadable: Vec<VaultError>,
 }
 
-/// What an import did.
+/// What an import did, one count per distinct entry id in the bundle (they add up to that).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
+    /// Entries new to this journal.
     pub added: usize,
+    /// Entries here that the bundle has a newer version of.
     pub updated: usize,
+    /// Deletions this journal did not have yet: an entry here that the bundle deleted, or the
+    /// deletion of an entry this journal never had (kept, so that no later import brings it
+    /// back). Never counted as added or updated.
+    pub deleted: usize,
+    /// Already here as in the bundle (including an entry deleted in both, whatever the revision
+    /// of either deletion).
     pub unchanged: usize,
 }
 
@@ -1069,24 +1077,36 @@ impl<S: KvStore> UnlockedVault<S> {
             deduplicated.insert(merged.id, merged);
         }
         let mut report = ImportReport::default();
+        let mut changed = false;
         for e in deduplicated.into_values() {
             match where_is.get(&e.id) {
                 None => {
+                    if e.deleted {
+                        report.deleted += 1;
+                    } else {
+                        report.added += 1;
+                    }
                     self.place(&mut parts, e).await?;
-                    report.added += 1;
+                    changed = true;
                 }
                 Some((at, existing)) => {
                     let merged = merge(existing, &e);
                     if merged == *existing {
                         report.unchanged += 1;
-                    } else {
-                        self.replace(&mut parts, *at, merged).await?;
-                        report.updated += 1;
+                        continue;
                     }
+                    match (existing.deleted, merged.deleted) {
+                        // A newer revision of a deletion: stored, but nothing the user sees changed.
+                        (true, _) => report.unchanged += 1,
+                        (false, true) => report.deleted += 1,
+                        (false, false) => report.updated += 1,
+                    }
+                    self.replace(&mut parts, *at, merged).await?;
+                    changed = true;
                 }
             }
         }
-        if report.added + report.updated > 0 {
+        if changed {
             self.commit(parts, Vec::new()).await?;
         }
         Ok(report)

@@ -56,7 +56,15 @@ proptest! {
             }
             let bundle_a = a.export_bundle(&pass, FAST, 0).await.unwrap();
             let bundle_b = b.export_bundle(&pass, FAST, 0).await.unwrap();
-            a.import_bundle(&bundle_b, &pass).await.unwrap();
+            let r = a.import_bundle(&bundle_b, &pass).await.unwrap();
+            // The report tells what B's edits did to A: deletions apart, never as added.
+            let on_b = |want: fn(&Edit) -> bool| edits.iter().filter(|(e, on_a)| !on_a && want(e)).count();
+            let expected_deleted = on_b(|e| matches!(e, Edit::Delete));
+            let expected_updated = on_b(|e| matches!(e, Edit::Intensity(_) | Edit::Move(_)));
+            assert_eq!(
+                (r.added, r.updated, r.deleted, r.unchanged),
+                (0, expected_updated, expected_deleted, edits.len() - expected_updated - expected_deleted)
+            );
             b.import_bundle(&bundle_a, &pass).await.unwrap();
             let all_a = a.all_entries(true).await.unwrap().entries;
             let all_b = b.all_entries(true).await.unwrap().entries;
@@ -65,7 +73,7 @@ proptest! {
             assert_eq!(all_a.iter().filter(|e| e.deleted).count(), deleted);
             let before = sa.snapshot();
             let r = a.import_bundle(&bundle_b, &pass).await.unwrap();
-            assert_eq!((r.added, r.updated), (0, 0));
+            assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 0, 0, edits.len()));
             assert_eq!(sa.snapshot(), before, "idempotent");
         });
     }

@@ -571,10 +571,10 @@ fn export_import_merge_rules() {
         let (mut b, _) = Vault::create(&b_store, &pass(), FAST).await.unwrap();
         let local_only = b.save_entry(entry(9, at(2026, 3, 3, 10, 0), 2)).await.unwrap();
         let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
-        assert_eq!((r.added, r.updated, r.unchanged), (3, 0, 0));
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (3, 0, 0, 0));
         let snapshot = b_store.snapshot();
         let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
-        assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 3));
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 0, 0, 3));
         assert_eq!(b_store.snapshot(), snapshot, "importing twice changes nothing");
 
         // A edits e1, deletes e2; B edits e3 further. Import A into B again.
@@ -590,7 +590,7 @@ fn export_import_merge_rules() {
         let e3c = b.update_entry(&e3b, e3c).await.unwrap();
         let bundle2 = a.export_bundle(&export_pass, FAST, 2).await.unwrap();
         let r = b.import_bundle(&bundle2, &export_pass).await.unwrap();
-        assert_eq!((r.added, r.updated, r.unchanged), (0, 2, 1));
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 1, 1, 1), "e1 edited, e2 deleted, e3 newer here");
         let all = b.all_entries(true).await.unwrap().entries;
         let find = |id| all.iter().find(|e| e.id == id).unwrap().clone();
         assert_eq!(find(e1.id).intensity, 9);
@@ -600,8 +600,26 @@ fn export_import_merge_rules() {
 
         // Importing an older bundle never resurrects the deleted entry.
         let r = b.import_bundle(&bundle, &export_pass).await.unwrap();
-        assert_eq!(r.updated, 0);
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 0, 0, 3));
         assert!(b.all_entries(true).await.unwrap().entries.iter().any(|e| e.id == e2.id && e.deleted));
+
+        // Deletions of entries a journal never had are kept and counted as such, never as added:
+        // a fresh journal imports bundle2 as two entries and one deletion.
+        let c_store = MemoryStore::new();
+        let (mut c, _) = Vault::create(&c_store, &pass(), FAST).await.unwrap();
+        let r = c.import_bundle(&bundle2, &export_pass).await.unwrap();
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (2, 0, 1, 0));
+        assert_eq!(c.list_recent(10).await.unwrap().entries.len(), 2);
+        assert!(c.all_entries(true).await.unwrap().entries.iter().any(|e| e.id == e2.id && e.deleted), "the deletion travels on");
+        let r = c.import_bundle(&bundle, &export_pass).await.unwrap();
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 0, 0, 3), "the older live copy does not come back");
+        // A deletion newer than the one here changes nothing the user sees.
+        let c_snapshot = c_store.snapshot();
+        let mut newer_deletion = c.all_entries(true).await.unwrap().entries.into_iter().find(|e| e.id == e2.id).unwrap();
+        newer_deletion.revision += 1;
+        let r = c.import_entries(vec![newer_deletion]).await.unwrap();
+        assert_eq!((r.added, r.updated, r.deleted, r.unchanged), (0, 0, 0, 1));
+        assert_ne!(c_store.snapshot(), c_snapshot, "the newer deletion is stored all the same");
 
         // Wrong passphrase or damage: nothing touched.
         let before = b_store.snapshot();
