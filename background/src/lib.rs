@@ -5,6 +5,7 @@
 
 use sotto_glue::chrome;
 use sotto_glue::protocol::{Envelope, ErrorCode, Request, Response, check_version};
+use sotto_glue::sender::Sender;
 use wasm_bindgen::prelude::*;
 
 mod behaviour;
@@ -15,7 +16,6 @@ mod kdf;
 mod lock_policy;
 mod locking;
 mod prefs;
-mod sender;
 mod session;
 mod strength;
 mod transfer;
@@ -30,7 +30,7 @@ const VANISH_COMMAND: &str = "vanish";
 /// Handles one `chrome.runtime.onMessage` event; the loader passes the result to `sendResponse`.
 #[wasm_bindgen]
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
-    let response = match sender::Sender::from_js(&sender) {
+    let response = match Sender::from_js(&sender) {
         Some(s) if s.is_own_page(&chrome::runtime_id()) => answer(message).await,
         _ => Response::Error {
             code: ErrorCode::Forbidden,

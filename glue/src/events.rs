@@ -9,6 +9,7 @@
 //! ```
 
 use crate::protocol::{EventEnvelope, PROTOCOL_VERSION, WorkerEvent};
+use crate::sender::Sender;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -27,10 +28,13 @@ pub fn parse_event(message: JsValue) -> Option<WorkerEvent> {
 /// Calls `listener` with every event the worker broadcasts, for the life of the page.
 ///
 /// The listener never answers (it returns `undefined`), so it cannot steal the worker's reply to
-/// another page's request: every extension page receives every page's `sendMessage` too.
+/// another page's request: every extension page receives every page's `sendMessage` too, and a
+/// content script's. Only Sotto's own contexts are heard: a content script forging "vanished"
+/// would otherwise close every Sotto page, and "locked" would hide an open journal.
 pub fn on_worker_event(mut listener: impl FnMut(WorkerEvent) + 'static) {
-    let closure = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(move |message: JsValue, _sender: JsValue| {
-        if let Some(event) = parse_event(message) {
+    let closure = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(move |message: JsValue, sender: JsValue| {
+        let from_sotto = Sender::from_js(&sender).is_some_and(|s| s.is_own_page(&crate::chrome::runtime_id()));
+        if let Some(event) = parse_event(message).filter(|_| from_sotto) {
             listener(event);
         }
         JsValue::UNDEFINED

@@ -7,11 +7,13 @@
 //! - [`client`]: how a page asks the worker something.
 //! - [`storage`]: `chrome.storage` as the vault's key-value store (used by the worker only).
 //! - [`events`]: how a page hears the worker's broadcasts ("locked", "vanished").
+//! - [`sender`]: who sent a message: Sotto's own pages and worker, or anyone else.
 //! - [`vanish`]: Shift ×3 in any Sotto page, and closing the page when Vanish runs.
 
 pub mod chrome;
 pub mod client;
 pub mod events;
 pub mod protocol;
+pub mod sender;
 pub mod storage;
 pub mod vanish;

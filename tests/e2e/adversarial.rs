@@ -12,9 +12,9 @@
 //! - concurrency: popup and options saving (and editing the same entry) at the same time;
 //! - full storage: `unlimitedStorage` declared, and without it a full quota gives StorageFull;
 //! - hostile senders: a web page cannot address the worker nor load (probe for) Sotto's files;
-//!   content scripts are refused by `background/src/sender.rs` (its unit tests).
+//!   content scripts and other extensions: `senders.rs`.
 
-use crate::harness::{Browser, LaunchOptions, Page, EXTENSION_DIR};
+use crate::harness::{extension_variant, Browser, LaunchOptions, Page, EXTENSION_DIR};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{json, Map, Value};
@@ -646,31 +646,6 @@ fn popup_and_options_saving_and_editing_at_the_same_time_lose_nothing() {
 // ---- 6: full storage --------------------------------------------------------------------------
 
 /// A copy of the built extension with its manifest changed by `edit` (and extra files).
-fn extension_variant(name: &str, edit: impl Fn(&mut Value), files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sotto-variant-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(Path::new(EXTENSION_DIR), &dir);
-    let mut manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    edit(&mut manifest);
-    std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
-    for (file, text) in files {
-        std::fs::write(dir.join(file), text).unwrap();
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn storage_is_unlimited_and_a_save_that_does_not_fit_says_so_and_keeps_everything() {
     // The shipped manifest asks for unlimitedStorage (justified in docs/security.md).
@@ -719,8 +694,8 @@ fn storage_is_unlimited_and_a_save_that_does_not_fit_says_so_and_keeps_everythin
 
 #[test]
 fn web_pages_cannot_address_the_worker_nor_tell_that_sotto_is_installed() {
-    // Content scripts carrying Sotto's id are refused by `background/src/sender.rs` (unit-tested
-    // there; Sotto ships no content script). A web page has no channel at all: no
+    // Content scripts carrying Sotto's id are refused by `glue/src/sender.rs` (in real Chromium:
+    // `senders.rs`; Sotto ships no content script). A web page has no channel at all: no
     // externally_connectable, so no `chrome.runtime.sendMessage`, and no web_accessible_resources,
     // so not one of Sotto's files loads in it (a page cannot even learn that Sotto is installed).
     let browser = Browser::launch();

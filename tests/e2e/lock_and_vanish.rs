@@ -155,7 +155,7 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
     assert_eq!(page.ask_worker(json!({"type": "get_draft"})), json!({"type": "locked"}));
 
     // A web page cannot even address the worker (no externally_connectable); content scripts are
-    // refused by the sender check (background/src/sender.rs, unit-tested).
+    // refused by the sender check (glue/src/sender.rs; in real Chromium: senders.rs).
     let web = browser.open("data:text/html,<title>web</title><p>web page</p>");
     assert_eq!(web.eval("typeof chrome === 'undefined' || !chrome.runtime || typeof chrome.runtime.sendMessage !== 'function'"), json!(true));
     browser.assert_no_context_errors();

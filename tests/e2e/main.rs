@@ -8,4 +8,5 @@ mod lock_and_vanish;
 mod options;
 mod popup;
 mod adversarial;
+mod senders;
 mod bench;

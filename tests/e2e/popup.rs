@@ -595,18 +595,6 @@ fn open_to_ready(browser: &Browser, url: &str) -> Opened {
     opened
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create a directory");
-    for entry in std::fs::read_dir(from).expect("read the extension directory").flatten() {
-        let (source, dest) = (entry.path(), to.join(entry.file_name()));
-        if source.is_dir() {
-            copy_dir(&source, &dest);
-        } else {
-            std::fs::copy(&source, &dest).expect("copy a file");
-        }
-    }
-}
-
 #[test]
 #[ignore = "a benchmark, not a test: run with --ignored --nocapture"]
 fn popup_open_to_ready_benchmark() {
@@ -614,7 +602,7 @@ fn popup_open_to_ready_benchmark() {
     // origin, same directory, same stylesheets, same CSP, same way of being opened.
     let extension = std::env::temp_dir().join(format!("sotto-bench-extension-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&extension);
-    copy_dir(Path::new(crate::harness::EXTENSION_DIR), &extension);
+    crate::harness::copy_dir(Path::new(crate::harness::EXTENSION_DIR), &extension);
     let browser =
         Browser::launch_with(crate::harness::LaunchOptions { extension_dir: Some(extension.clone()), ..Default::default() });
     let (popup, _) = set_up(&browser);

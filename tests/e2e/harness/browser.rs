@@ -87,6 +87,9 @@ pub struct LaunchOptions {
     pub args: Vec<String>,
     /// Load the extension from this directory instead of the built one.
     pub extension_dir: Option<PathBuf>,
+    /// Other (test-only) extensions to load beside Sotto. They must have no service worker:
+    /// the harness takes the first extension worker it sees for Sotto's.
+    pub extra_extensions: Vec<PathBuf>,
     /// Enable the CDP Network domain on every target from its start (`browser.cdp.requests()`).
     pub record_network: bool,
 }
@@ -116,6 +119,9 @@ impl Browser {
         let chromium = chromium_path();
         let extension_dir = options.extension_dir.clone().unwrap_or_else(|| PathBuf::from(EXTENSION_DIR));
         assert!(extension_dir.join("manifest.json").exists(), "no built extension at {}", extension_dir.display());
+        let extensions: Vec<String> =
+            std::iter::once(&extension_dir).chain(&options.extra_extensions).map(|dir| dir.display().to_string()).collect();
+        let extensions = extensions.join(",");
         let profile = std::env::temp_dir().join(format!(
             "sotto-e2e-{}-{}",
             std::process::id(),
@@ -153,8 +159,8 @@ impl Browser {
                 "--host-resolver-rules=MAP * ~NOTFOUND",
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("--load-extension={}", extension_dir.display()))
-            .arg(format!("--disable-extensions-except={}", extension_dir.display()))
+            .arg(format!("--load-extension={extensions}"))
+            .arg(format!("--disable-extensions-except={extensions}"))
             .args(&options.args)
             .stdin(Stdio::null())
             .stdout(File::create(profile.join("chromium.log")).map(Stdio::from).unwrap_or(Stdio::null()))

@@ -11,8 +11,11 @@
 pub mod browser;
 pub mod cdp;
 pub mod page;
+pub mod variant;
 
 #[allow(unused_imports)]
 pub use browser::{wait_for_download, Browser, LaunchOptions, EXTENSION_DIR};
 #[allow(unused_imports)]
 pub use page::{Page, WAIT};
+#[allow(unused_imports)]
+pub use variant::{copy_dir, extension_variant};

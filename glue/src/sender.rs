@@ -1,5 +1,6 @@
-//! Who sent a message. Sotto answers only its own extension pages: never content scripts
-//! (which carry our id but a web page's origin), never web pages.
+//! Who sent a message. The worker answers only Sotto's own extension pages, and the pages hear
+//! worker events only from Sotto itself: never from content scripts (which carry our id but a web
+//! page's origin and URL), never from web pages or other extensions.
 
 use wasm_bindgen::JsValue;
 
@@ -20,7 +21,7 @@ impl Sender {
         Some(Sender { id: field("id"), origin: field("origin"), url: field("url") })
     }
 
-    /// True only for a page of the extension `extension_id` itself.
+    /// True only for a page (or the worker) of the extension `extension_id` itself.
     pub fn is_own_page(&self, extension_id: &str) -> bool {
         if extension_id.is_empty() || self.id.as_deref() != Some(extension_id) {
             return false;
@@ -43,6 +44,8 @@ mod tests {
     #[test]
     fn own_pages_are_answered() {
         assert!(sender("abc", Some("chrome-extension://abc"), "chrome-extension://abc/popup.html").is_own_page("abc"));
+        // The worker's broadcasts, as pages receive them.
+        assert!(sender("abc", Some("chrome-extension://abc"), "chrome-extension://abc/background.js").is_own_page("abc"));
     }
 
     #[test]
