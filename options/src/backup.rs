@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::SectionProps;
 use crate::dates::{iso_date, parse_iso_date};
-use crate::ui::{Answer, megabytes, request, t, tf, unexpected};
+use crate::ui::{Answer, megabytes, outcome_view, request, t, tf, unexpected};
 use crate::web::{event_checked, event_file, event_value, fetch_own_blob, post_own_file, save_blob, short_date, today};
 
 #[function_component(Backup)]
@@ -141,14 +141,6 @@ fn export_form(props: &SectionProps) -> Html {
                 <button type="submit" disabled={busy}>{ t("options_export_button") }</button>
             </div>
         </form>
-    }
-}
-
-fn outcome_view(outcome: &Option<Result<String, String>>) -> Html {
-    match outcome {
-        None => html! {},
-        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
     }
 }
 

@@ -35,7 +35,10 @@ pub struct FhirSections {
 }
 
 /// SNOMED CT body structure concepts for the regions that have an unambiguous one. Sides are
-/// not pre-coordinated here: the side stays in the `text`.
+/// not pre-coordinated here: the side stays in the `text`. Each code was checked (Nov 2026)
+/// against published FHIR/SNOMED value sets and DICOM CID 4031/7151 listings; the back of the
+/// head is coded as the head (less specific, not wrong). The upper and middle back have no
+/// concept we could confirm, so they go as `text` only rather than with a guessed code.
 fn snomed_structure(region: &Region) -> Option<(&'static str, &'static str)> {
     use Region::*;
     Some(match region {
@@ -53,6 +56,7 @@ fn snomed_structure(region: &Region) -> Option<(&'static str, &'static str)> {
         UpperAbdomen | LowerAbdomen => ("113345001", "Abdominal structure"),
         Pelvis => ("12921003", "Pelvic structure"),
         LowerBackLeft | LowerBackRight => ("37822005", "Lower back structure"),
+        Tailbone => ("64688005", "Coccyx"),
         HipLeft | HipRight => ("29836001", "Hip region structure"),
         ButtockLeft | ButtockRight => ("46862004", "Buttock structure"),
         ThighLeft | ThighRight => ("68367000", "Thigh structure"),
@@ -390,7 +394,7 @@ mod tests {
         let mut e = Entry::new(EntryId::from_bytes([0x5a; 16]), 1_763_900_000_000, 60, 6);
         e.regions = vec![
             RegionPain { region: Region::KneeLeft, intensity: Some(7) },
-            RegionPain { region: Region::Tailbone, intensity: None },
+            RegionPain { region: Region::UpperBack, intensity: None },
         ];
         e.custom_regions = vec!["behind the left ear".into()];
         e.note = "worse after stairs, \"sharp\"".into();
@@ -420,12 +424,26 @@ mod tests {
         assert_eq!(resources[2]["valueQuantity"]["value"], 7, "the region's own rating");
         assert_eq!(resources[2]["bodySite"]["coding"][0]["code"], "72696002");
         assert_eq!(resources[2]["bodySite"]["text"], "Left knee");
-        assert_eq!(resources[3]["bodySite"], json!({"text": "Tailbone"}), "no code rather than a wrong one");
+        assert_eq!(resources[3]["bodySite"], json!({"text": "Upper back"}), "no code rather than a guessed one");
         assert_eq!(resources[5]["dosage"][0]["text"], "400 mg");
         assert_eq!(resources[5]["note"][0]["text"], "Relief reported: 0/10", "zero is kept");
         assert!(resources[6].get("dosage").is_none());
         assert_eq!(resources[7]["valueQuantity"]["value"], 0, "no pain is 0, not absent");
         assert_eq!(resources[7]["effectiveDateTime"].as_str().unwrap().get(19..), Some("-05:00"));
+    }
+
+    #[test]
+    fn body_site_codes_are_the_checked_ones() {
+        // Pinned so that a slip in the table shows here; see `snomed_structure` for the sources.
+        let code = |r: Region| snomed_structure(&r).map(|(c, _)| c);
+        assert_eq!(code(Region::Tailbone), Some("64688005"));
+        assert_eq!(code(Region::LowerBackRight), Some("37822005"));
+        assert_eq!(code(Region::UpperArmLeft), Some("40983000"));
+        assert_eq!(code(Region::LowerLegRight), Some("30021000"));
+        assert_eq!(code(Region::UpperBack), None);
+        assert_eq!(code(Region::MidBack), None);
+        let coded = Region::ALL.iter().filter(|r| snomed_structure(r).is_some()).count();
+        assert_eq!(coded, Region::ALL.len() - 2, "every region but the upper and middle back has a code");
     }
 
     #[test]

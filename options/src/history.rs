@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::SectionProps;
 use crate::dates::{day_start_ms, entry_day, entry_time, iso_date, parse_iso_date};
-use crate::ui::{Answer, quality_label, region_label, request, t, tf, unexpected};
+use crate::ui::{Answer, outcome_view, quality_label, region_label, request, t, tf, unexpected};
 use crate::web::{event_value, local_offset_minutes, long_date, today};
 
 #[derive(Clone, PartialEq)]
@@ -170,11 +170,7 @@ pub fn history(props: &SectionProps) -> Html {
             }
         }
     };
-    let notice_view = match &*notice {
-        None => html! {},
-        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
-    };
+    let notice_view = outcome_view(&notice);
     html! {
         <>
             { filter_form }

@@ -13,7 +13,7 @@ use crate::chart_data::{daily_rows, region_frequency};
 use crate::dates::{day_start_ms, entry_day, entry_time, iso_date, parse_iso_date};
 use crate::fhir::{FhirSections, fhir_bundle};
 use crate::history::intensity_text;
-use crate::ui::{Answer, quality_label, region_label, request, t, tf, unexpected};
+use crate::ui::{Answer, outcome_view, quality_label, region_label, request, t, tf, unexpected};
 use crate::web::{event_checked, event_value, local_offset_minutes, now_ms, print, save_file, short_date, today};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -190,11 +190,7 @@ pub fn report(props: &SectionProps) -> Html {
                         <button type="button" class="secondary" disabled={disabled} onclick={run(Output::Fhir)}>{ t("options_report_fhir") }</button>
                     </div>
                     if !*understood { <p class="hint">{ t("options_report_tick_first") }</p> }
-                    { match &*outcome {
-                        None => html! {},
-                        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-                        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
-                    } }
+                    { outcome_view(&outcome) }
                 </div>
             </div>
             if let Some((first, last, entries)) = &*shown {

@@ -6,7 +6,7 @@ use sotto_glue::protocol::{Request, Response, Settings};
 use yew::prelude::*;
 
 use crate::SectionProps;
-use crate::ui::{Answer, request, t, unexpected};
+use crate::ui::{Answer, outcome_view, request, t, unexpected};
 use crate::web::{event_checked, event_value};
 
 #[function_component(SettingsForm)]
@@ -133,11 +133,7 @@ pub fn settings_form(props: &SectionProps) -> Html {
                     <p id="discreet-hint" class="hint">{ t("options_settings_discreet_hint") }</p>
                 </div>
             </div>
-            { match &*status {
-                None => html! {},
-                Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-                Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
-            } }
+            { outcome_view(&status) }
             <PassphraseForm ..props.clone() />
             <crate::strength::StrengthForm ..props.clone() />
             <RecoveryForm ..props.clone() />
@@ -202,11 +198,7 @@ fn passphrase_form(props: &SectionProps) -> Html {
             <input id="pass-new" type="password" autocomplete="new-password" value={(*new).clone()} oninput={bind(&new)} required=true />
             <label for="pass-repeat">{ t("options_export_repeat") }</label>
             <input id="pass-repeat" type="password" autocomplete="new-password" value={(*repeat).clone()} oninput={bind(&repeat)} required=true />
-            { match &*outcome {
-                None => html! {},
-                Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-                Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
-            } }
+            { outcome_view(&outcome) }
             <div class="actions"><button type="submit" disabled={*busy}>{ t("options_passphrase_change") }</button></div>
         </form>
     }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::SectionProps;
 use crate::chart_data::one_decimal;
-use crate::ui::{Answer, request, t, tf, unexpected};
+use crate::ui::{Answer, outcome_view, request, t, tf, unexpected};
 use crate::web::event_value;
 
 /// The unlock times offered (ms), with their message keys.
@@ -133,11 +133,7 @@ pub fn strength_form(props: &SectionProps) -> Html {
                 }
             }
             if let Some(text) = &*busy { <p class="status" role="status">{ text.clone() }</p> }
-            { match &*outcome {
-                None => html! {},
-                Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
-                Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
-            } }
+            { outcome_view(&outcome) }
         </form>
     }
 }

@@ -4,7 +4,7 @@ use sotto_glue::chrome::message;
 use sotto_glue::client::ask;
 use sotto_glue::protocol::{ErrorCode, Request, Response};
 use sotto_vault::{Quality, Region};
-use yew::Callback;
+use yew::{Callback, Html, html};
 
 /// The localised text for `key` (an `options_*` message).
 pub fn t(key: &str) -> String {
@@ -71,4 +71,13 @@ pub fn megabytes(bytes: u64) -> String {
 /// The text for an answer nobody expected (a bug, or a worker from another version).
 pub fn unexpected(response: &Response) -> String {
     tf("options_error_unexpected", &[&format!("{response:?}").chars().take(80).collect::<String>()])
+}
+
+/// What a finished action says: a success read out politely, a failure as an alert.
+pub fn outcome_view(outcome: &Option<Result<String, String>>) -> Html {
+    match outcome {
+        None => html! {},
+        Some(Ok(text)) => html! { <p class="success" role="status">{ text.clone() }</p> },
+        Some(Err(text)) => html! { <p class="error" role="alert">{ text.clone() }</p> },
+    }
 }
