@@ -164,6 +164,37 @@ fn damaged_truncated_and_wrong_passphrase_bundles_each_get_their_own_message_and
     browser.assert_no_context_errors();
 }
 
+#[test]
+fn only_sotto_pages_can_fetch_a_pending_export_or_post_an_import() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    let ready = page.ask_worker(json!({"type": "export_bundle", "passphrase": "a file passphrase", "is_vault_passphrase": false}));
+    assert_eq!(ready["type"], "export_ready", "{ready}");
+    assert_eq!(page.ask_worker(json!({"type": "import_begin", "total_bytes": 4}))["type"], "done");
+    let export = browser.url("transfer/export.bin");
+    let import = browser.url("transfer/import.bin");
+    // A web page (and so any script it runs) reaches neither address.
+    let web = browser.open("data:text/html,<title>web</title><p>an ordinary page</p>");
+    let tried = web.eval(&format!(
+        "Promise.all([fetch({export:?}).then((r) => 'answered ' + r.status, () => 'refused'), \
+         fetch({import:?}, {{method: 'POST', body: 'evil'}}).then((r) => 'answered ' + r.status, () => 'refused')])"
+    ));
+    assert_eq!(tried, json!(["refused", "refused"]));
+    // The import still waits for Sotto's own page, whose fetch gets the export.
+    let own = page.eval(&format!(
+        "Promise.all([fetch({export:?}).then((r) => r.arrayBuffer()).then((b) => b.byteLength), \
+         fetch({import:?}, {{method: 'POST', body: new Uint8Array(4)}}).then((r) => r.status)])"
+    ));
+    assert_eq!(own, json!([ready["total_bytes"], 204]));
+    // Once the page is done, nothing is left to fetch.
+    page.ask_worker(json!({"type": "export_finish"}));
+    // (Fetching now would answer 404; the check asks the worker instead, since a failed load is
+    // logged as an error in the page.)
+    let gone = page.ask_worker(json!({"type": "export_chunk", "index": 0}));
+    assert_eq!(gone["type"], "error", "{gone}");
+    browser.assert_no_context_errors();
+}
+
 /// RFC 4180 reader for the test: quoted fields, doubled quotes, CRLF or LF inside quotes.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
