@@ -36,6 +36,18 @@ pub async fn ask(request: Request) -> Result<Response, ClientError> {
     let message = serde::Serialize::serialize(&Envelope::new(request), &serializer)
         .map_err(|e| ClientError::Unreadable(e.to_string()))?;
     let answer = chrome::send_message(&message).await.map_err(|e| ClientError::Unreachable(js_error_text(&e)))?;
+    read(answer)
+}
+
+/// The response to a request this page's JavaScript already sent (the promise
+/// `chrome.runtime.sendMessage` returned), read exactly as [`ask`] reads its own: a page's loader
+/// can ask its first question while the Wasm is still loading.
+pub async fn answer_to(sent: js_sys::Promise) -> Result<Response, ClientError> {
+    let answer = wasm_bindgen_futures::JsFuture::from(sent).await.map_err(|e| ClientError::Unreachable(js_error_text(&e)))?;
+    read(answer)
+}
+
+fn read(answer: JsValue) -> Result<Response, ClientError> {
     let envelope: Envelope<Response> =
         serde_wasm_bindgen::from_value(answer).map_err(|e| ClientError::Unreadable(e.to_string()))?;
     Ok(envelope.body)

@@ -3,7 +3,10 @@
 //!
 //! [`App`] owns which screen is showing and moves between them; each screen owns its own form.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 use form::{Draft, LogForm};
 use i18n::t;
@@ -53,10 +56,16 @@ enum Screen {
 }
 
 /// The first screen. Usually the journal is open when someone logs, and then the draft the
-/// worker keeps for us is the only answer needed: one round trip before the form shows. Any other
-/// answer (locked, no journal yet, a draft it could not give) asks for the status, which says which.
+/// worker keeps for us is the only answer needed, and popup-first.js asked for it while the page
+/// loaded. Any other answer (locked, no journal yet, a draft it could not give) asks for the
+/// status, which says which.
 async fn first_screen() -> Screen {
-    if let Ok(Response::Draft { draft }) = call(Request::GetDraft).await {
+    // popup-first.js asked already, while the page loaded.
+    let first = match worker::take_first_question() {
+        Some(sent) => worker::answer_of(sent).await,
+        None => call(Request::GetDraft).await,
+    };
+    if let Ok(Response::Draft { draft }) = first {
         return match Draft::from_json(draft) {
             Some(Draft::RecoveryPending { recovery_code }) => Screen::Recovery { code: recovery_code.into() },
             Some(Draft::Log { form }) => journal_screen(Vec::new(), None, Some(form)),
@@ -91,9 +100,28 @@ fn journal_screen(failed_attempts: Vec<i64>, notice: Option<String>, form: Optio
     Screen::Journal { failed_attempts: Rc::new(failed_attempts), notice, form }
 }
 
+/// The first screen, asked for before anything is drawn (see [`start`]).
+#[derive(Properties, PartialEq)]
+struct AppProps {
+    /// Known already: drawn at once.
+    first: Option<Screen>,
+    /// Still on its way: the popup shows "Connecting…" until it comes.
+    asking: Asking,
+}
+
+/// The first question, still waiting for its answer (taken once by the app).
+#[derive(Clone, Default)]
+struct Asking(Rc<std::cell::RefCell<Option<Pin<Box<dyn Future<Output = Screen>>>>>>);
+
+impl PartialEq for Asking {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[component(App)]
-fn app() -> Html {
-    let screen = use_state(|| Screen::Connecting);
+fn app(props: &AppProps) -> Html {
+    let screen = use_state(|| props.first.clone().unwrap_or(Screen::Connecting));
     let lock_failure = use_state(|| None::<String>);
     // The screen as of this render, for the worker-event listener installed once below.
     let showing = use_mut_ref(|| Screen::Connecting);
@@ -101,14 +129,12 @@ fn app() -> Html {
     // The quick-log form as last rendered, written by the journal screen.
     let typed: Rc<std::cell::RefCell<LogForm>> = use_mut_ref(LogForm::default);
     {
-        let (screen, typed) = (screen.clone(), typed.clone());
+        let (screen, typed, asking) = (screen.clone(), typed.clone(), props.asking.clone());
         use_effect_with((), move |_| {
-            let first = screen.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let screen = first_screen().await;
-                dom::mark("sotto:answer"); // the worker's first answer (the benchmark's breakdown)
-                first.set(screen);
-            });
+            if let Some(answer) = asking.0.borrow_mut().take() {
+                let first = screen.clone();
+                wasm_bindgen_futures::spawn_local(async move { first.set(answer.await) });
+            }
             // The worker locked (timer, idle, screen lock, another page): the lock screen at
             // once, over whatever was showing of the journal. Its drafts are gone with the key.
             on_worker_event(move |event| {
@@ -223,7 +249,26 @@ fn app() -> Html {
 pub fn start() {
     dom::mark("sotto:start"); // the Wasm is compiled and running (the open-to-ready benchmark's breakdown)
     sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
-        yew::Renderer::<App>::with_root(root).render();
-    }
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        // Usually the answer is here already (popup-first.js asked while the page loaded): then it
+        // is read before the page's next task and the first screen is drawn straight away, with
+        // no "Connecting…" drawn and replaced first. Otherwise "Connecting…" shows until it comes.
+        let mut asking: Pin<Box<dyn Future<Output = Screen>>> = Box::pin(async {
+            let screen = first_screen().await;
+            dom::mark("sotto:answer"); // the worker's first answer (the benchmark's breakdown)
+            screen
+        });
+        let mut next_task = Box::pin(yew::platform::time::sleep(std::time::Duration::ZERO));
+        let first = std::future::poll_fn(|cx| match asking.as_mut().poll(cx) {
+            Poll::Ready(screen) => Poll::Ready(Some(screen)),
+            Poll::Pending => next_task.as_mut().poll(cx).map(|_| None),
+        })
+        .await;
+        let props = match first {
+            Some(screen) => AppProps { first: Some(screen), asking: Asking::default() },
+            None => AppProps { first: None, asking: Asking(Rc::new(std::cell::RefCell::new(Some(asking)))) },
+        };
+        yew::Renderer::<App>::with_root_and_props(root, props).render();
+    });
 }

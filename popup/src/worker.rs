@@ -1,7 +1,7 @@
 //! Asking the worker, with every way it can go wrong turned into words for the user.
 
 use crate::i18n::t;
-use sotto_glue::client::ask;
+use sotto_glue::client::{answer_to, ask, ClientError};
 use sotto_glue::protocol::{ErrorCode, Request, Response};
 
 /// A request that did not get the answer the popup wanted.
@@ -28,12 +28,32 @@ impl Failure {
 
 /// Sends `request`; an `Error` or `Locked` answer becomes a [`Failure`].
 pub async fn call(request: Request) -> Result<Response, Failure> {
-    match ask(request).await {
+    failure_of(ask(request).await)
+}
+
+/// The answer to a request `popup-first.js` sent before the Wasm ran, read as [`call`] reads one.
+pub async fn answer_of(sent: js_sys::Promise) -> Result<Response, Failure> {
+    failure_of(answer_to(sent).await)
+}
+
+fn failure_of(answer: Result<Response, ClientError>) -> Result<Response, Failure> {
+    match answer {
         Ok(Response::Locked) => Err(Failure::Locked),
         Ok(Response::Error { code, message }) => Err(Failure::Refused { code, message }),
         Ok(answer) => Ok(answer),
         Err(e) => Err(Failure::Broken(e.to_string())),
     }
+}
+
+/// The promise of the worker's answer to the first question, which `popup-first.js` asked while
+/// the page loaded (`self.sottoFirst`), taken once; `None` when it did not run.
+pub fn take_first_question() -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    let global: js_sys::Object = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str("sottoFirst");
+    let sent = js_sys::Reflect::get(&global, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&global, &key);
+    sent.dyn_into::<js_sys::Promise>().ok()
 }
 
 /// An answer of a shape this request never gets: a worker from another version.
