@@ -39,6 +39,10 @@ pub fn passphrase_fields(props: &PassphraseFieldsProps) -> Html {
     let (_, level) = strength::estimate(&props.value);
     let (name_key, hint_key) = level.message_keys();
     let kind = if *shown { "text" } else { "password" };
+    // Chromium keeps what a text field holds in its session files on disk (form state for
+    // restoring tabs) unless the field says autocomplete=off; a password field it never keeps. So
+    // a shown passphrase says off, and a hidden one lets password managers offer to save it.
+    let autocomplete = if *shown { "off" } else { "new-password" };
     let strength_id = format!("{}-strength", props.id);
     let confirm_id = format!("{}-confirm", props.id);
     let mismatch_id = format!("{}-mismatch", props.id);
@@ -55,7 +59,7 @@ pub fn passphrase_fields(props: &PassphraseFieldsProps) -> Html {
             <div class="field">
                 <label for={props.id.clone()}>{ props.label.clone() }</label>
                 <div class="with-toggle">
-                    <input id={props.id.clone()} type={kind} autocomplete="new-password" spellcheck="false"
+                    <input id={props.id.clone()} type={kind} autocomplete={autocomplete} spellcheck="false"
                         value={props.value.clone()} aria-describedby={strength_id.clone()}
                         oninput={props.on_value.reform(|e: InputEvent| value_of(&e))} />
                     <button type="button" class="quiet small" aria-pressed={shown.to_string()} onclick={toggle}>
@@ -76,7 +80,7 @@ pub fn passphrase_fields(props: &PassphraseFieldsProps) -> Html {
             </div>
             <div class="field">
                 <label for={confirm_id.clone()}>{ t("popup_confirm_passphrase") }</label>
-                <input id={confirm_id} type={kind} autocomplete="new-password" spellcheck="false"
+                <input id={confirm_id} type={kind} autocomplete={autocomplete} spellcheck="false"
                     value={props.confirm.clone()} aria-describedby={mismatch_id.clone()}
                     aria-invalid={differs.to_string()}
                     oninput={props.on_confirm.reform(|e: InputEvent| value_of(&e))} />

@@ -112,16 +112,16 @@ fn time_encodings(ms: i64, offset_minutes: i64, coarse: bool) -> Vec<(String, Ve
 }
 
 /// A text as UTF-8 and as UTF-16LE (how V8 and some Chromium stores keep strings).
-fn text_encodings(label: &str, text: &str) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn text_encodings(label: &str, text: &str) -> Vec<(String, Vec<u8>)> {
     let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     vec![(format!("{label} (utf-8)"), text.as_bytes().to_vec()), (format!("{label} (utf-16)"), utf16)]
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {

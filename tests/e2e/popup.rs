@@ -395,6 +395,46 @@ fn keys_queued_all_at_once_lose_nothing_in_any_field() {
     browser.assert_no_context_errors();
 }
 
+/// "Show" turns a passphrase field into a text field, and Chromium keeps what text fields hold
+/// (form state, for restoring tabs) in its session files on disk unless the field says
+/// autocomplete=off. A passphrase typed, shown, typed again in the shown field, and left there
+/// while the browser quits must be in no file of the profile.
+#[test]
+fn a_shown_passphrase_is_in_no_file_the_browser_leaves() {
+    let mut browser = Browser::launch();
+    let popup = browser.open_extension_page("popup.html");
+    popup.wait_for_role("heading", "Set up your private journal");
+    wait_for_focus(&popup, "a.id === 'new-passphrase'");
+    let marker = format!("shown{}passphrase", std::process::id());
+    popup.type_text(&marker);
+    popup.click("button", "Show");
+    popup.wait_until("document.getElementById('new-passphrase').type === 'text'", Duration::from_secs(5));
+    fill(&popup, "textbox", "Type it again", &format!("{marker} more"));
+    fill(&popup, "textbox", "Choose a passphrase", &format!("{marker} more"));
+    let kinds = popup.eval("[...document.querySelectorAll('input')].map(i => i.type + ':' + i.autocomplete).join(' ')");
+    assert_eq!(kinds, json!("text:off text:off"), "shown, the fields are text and keep no form state");
+    // Chromium sends a page's form state to the browser about a second after it changes (no event
+    // says when): give it that, then a normal quit writes the session files.
+    std::thread::sleep(Duration::from_secs(3));
+    let other = browser.open("data:text/html,<title>elsewhere</title>");
+    other.wait_for_text("");
+    browser.assert_no_context_errors();
+    browser.close();
+    let needles = crate::adversarial::text_encodings("the shown passphrase", &marker);
+    let mut leaks = Vec::new();
+    let files = crate::adversarial::files_under(browser.profile_dir());
+    assert!(files.iter().any(|f| f.display().to_string().contains("Sessions")), "no session files were written: {files:?}");
+    for file in &files {
+        let Ok(bytes) = std::fs::read(file) else { continue };
+        for (label, needle) in &needles {
+            if crate::adversarial::contains(&bytes, needle) {
+                leaks.push(format!("{label} in {}", file.display()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "readable at rest:\n{}", leaks.join("\n"));
+}
+
 #[test]
 fn more_remembers_the_extras_this_user_uses() {
     let browser = Browser::launch();
