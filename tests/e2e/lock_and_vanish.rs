@@ -281,22 +281,28 @@ struct Xvfb {
 }
 
 impl Xvfb {
-    fn start() -> Option<Xvfb> {
-        for n in 90..110 {
-            let display = format!(":{n}");
-            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                continue;
-            }
-            let child = Command::new("Xvfb").args([display.as_str(), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
-            let ready = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < ready {
-                if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                    return Some(Xvfb { child, display });
-                }
-                std::thread::sleep(Duration::from_millis(50));
+    /// Starts Xvfb on a display it picks itself (`-displayfd`: the first free one, after clearing
+    /// lock files whose server is gone) and waits, as long as a loaded machine needs, until it
+    /// says which. Picking a number ourselves by the socket files went wrong: a killed server
+    /// leaves its socket behind, and after twenty runs no number looked free.
+    fn start() -> Result<Xvfb, String> {
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("Xvfb could not start ({e}): apt-get install xvfb"))?;
+        let mut line = String::new();
+        let read = child.stdout.take().map(|out| std::io::BufReader::new(out).read_line(&mut line));
+        match (read, line.trim().parse::<u32>()) {
+            (Some(Ok(_)), Ok(n)) => Ok(Xvfb { child, display: format!(":{n}") }),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(format!("Xvfb started but named no display ({line:?})"))
             }
         }
-        None
     }
 
     fn xdotool(&self, args: &[&str]) -> String {
@@ -307,14 +313,17 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM, so that Xvfb removes its socket and lock file; SIGKILL left them behind.
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
         let _ = self.child.wait();
     }
 }
 
 #[test]
 fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
-    let xvfb = Xvfb::start().expect("Xvfb could not start (apt-get install xvfb)");
+    let xvfb = Xvfb::start().unwrap_or_else(|why| panic!("{why}"));
     let browser = Browser::launch_with(LaunchOptions {
         headful: true,
         args: vec![NO_NETWORK.into(), format!("--display={}", xvfb.display), "--ozone-platform=x11".into()],
