@@ -63,6 +63,8 @@ pub fn passphrase_fields(props: &PassphraseFieldsProps) -> Html {
                         value={props.value.clone()} aria-describedby={strength_id.clone()}
                         oninput={props.on_value.reform(|e: InputEvent| value_of(&e))} />
                     <button type="button" class="quiet small" aria-pressed={shown.to_string()} onclick={toggle}>
+                        // Seen as on, as the chips are; its name stays "Show" (the pressed state says the rest).
+                        if *shown { <span aria-hidden="true">{ "✓ " }</span> }
                         { t("popup_show_passphrase") }
                     </button>
                 </div>

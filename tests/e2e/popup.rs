@@ -549,6 +549,9 @@ fn popup_screenshots() {
     popup.type_text(" kettle on saturn");
     fill(&popup, "textbox", "Type it again", "purple elephant kettle");
     shoot(&popup, "03-setup-mismatch");
+    popup.click("button", "Show");
+    shoot(&popup, "03b-setup-shown");
+    popup.click("button", "Show");
     fill(&popup, "textbox", "Type it again", "purple elephant kettle on saturn");
     popup.click("button", "Create journal");
     popup.wait_for_role("heading", "Your recovery code");
@@ -575,6 +578,13 @@ fn popup_screenshots() {
     popup.click("checkbox", "Aching");
     fill(&popup, "textbox", "Note (optional)", "Worse after sitting");
     shoot(&popup, "07-journal-entries");
+    popup.eval("document.getElementById('when-day').focus()");
+    popup.press("ArrowDown");
+    popup.press("ArrowDown");
+    popup.wait_until("document.getElementById('when-time')", Duration::from_secs(5));
+    shoot(&popup, "07b-journal-yesterday");
+    popup.press("ArrowUp");
+    popup.press("ArrowUp");
     popup.click("button", "All body areas…");
     popup.click("button", "More: medication, sleep, mood…");
     shoot(&popup, "08-journal-all-and-more");
