@@ -50,7 +50,7 @@ pub async fn answer(request: Request) -> Response {
             status(&session, &store).await
         }
         Request::SetDraft { draft } if session.vault.is_some() => {
-            session.draft = Some(draft);
+            session.set_draft(Some(draft));
             Response::Done
         }
         Request::GetDraft if session.vault.is_some() => Response::Draft { draft: session.draft.clone() },

@@ -16,6 +16,7 @@ use sotto_vault::{KdfInput, KdfParams, PassphraseRoot};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroize;
 
 thread_local! {
     static THROWAWAY_KDF: RefCell<Option<Function>> = const { RefCell::new(None) };
@@ -65,9 +66,7 @@ async fn derive_elsewhere(derive: &Function, passphrase: String, input: KdfInput
         &JsValue::from(params.t_cost),
         &JsValue::from(params.p_cost),
     );
-    passphrase.fill(0);
-    // Keeps the wipe: a store right before a free may otherwise be optimised away.
-    std::hint::black_box(&passphrase);
+    passphrase.zeroize();
     let promise: Promise = derive.apply(&JsValue::NULL, &args).map_err(|e| crate::browser::error_text(&e))?.into();
     let result = JsFuture::from(promise).await.map_err(|e| crate::browser::error_text(&e))?;
     let bytes = Uint8Array::new(&result);
@@ -78,6 +77,6 @@ async fn derive_elsewhere(derive: &Function, passphrase: String, input: KdfInput
     bytes.copy_to(&mut output);
     bytes.fill(0, 0, 32);
     let root = PassphraseRoot::from_argon2_output(input, output);
-    output.fill(0);
+    output.zeroize();
     Ok(root)
 }

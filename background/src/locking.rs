@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use sotto_glue::protocol::{EventEnvelope, LockReason, WorkerEvent};
 use sotto_glue::storage::ChromeStore;
 use sotto_vault::{Kek, Settings, UnlockedVault, Vault};
+use zeroize::{Zeroize, Zeroizing};
 
 /// The `chrome.storage.session` key of the session copy.
 pub const SESSION_COPY_KEY: &str = "unlocked_session";
@@ -68,10 +69,10 @@ async fn restore(session: &mut Session) {
 }
 
 async fn reopen(copy: &SessionCopy) -> Option<(UnlockedVault<ChromeStore>, Kek)> {
-    let decoded = BASE64.decode(copy.kek.as_deref()?.as_bytes()).ok()?;
+    let decoded = Zeroizing::new(BASE64.decode(copy.kek.as_deref()?.as_bytes()).ok()?);
     let mut bytes: [u8; 32] = decoded.as_slice().try_into().ok()?;
     let kek = Kek::from_bytes(bytes);
-    bytes.fill(0);
+    bytes.zeroize();
     let vault = Vault::unlock_with_kek(ChromeStore::local(), &kek).await.ok()?;
     Some((vault, kek))
 }
@@ -87,12 +88,14 @@ pub async fn touch(session: &mut Session) {
 
 /// Writes the session copy and arms the alarm for the current deadline.
 async fn persist(session: &Session) {
-    let copy = SessionCopy {
+    let mut copy = SessionCopy {
         kek: session.kek.as_ref().filter(|_| session.policy.keeps_session_copy()).map(|k| BASE64.encode(k.expose_bytes())),
         last_activity_ms: session.last_activity_ms,
         policy: session.policy,
     };
     let _ = browser::session_write(SESSION_COPY_KEY, &browser::to_js(&copy)).await;
+    // Written at every request: each copy of the KEK in base64 is wiped, not just freed.
+    copy.kek.zeroize();
     rearm(session).await;
 }
 

@@ -37,9 +37,17 @@ impl Session {
             vault.lock();
         }
         self.kek = None;
-        self.draft = None;
+        self.set_draft(None);
         // A decrypted import must not outlive the session that opened it.
         crate::transfer::forget();
+    }
+
+    /// Replaces the draft, wiping the one it replaces: the popup sends the whole form at every
+    /// keystroke, and each freed copy would otherwise stay readable in the worker's memory.
+    pub fn set_draft(&mut self, draft: Option<serde_json::Value>) {
+        if let Some(mut old) = std::mem::replace(&mut self.draft, draft) {
+            sotto_vault::wipe_json(&mut old);
+        }
     }
 
     pub fn is_unlocked(&self) -> bool {

@@ -25,6 +25,7 @@ use sotto_glue::storage::ChromeStore;
 use sotto_vault::report::local_date_time;
 use sotto_vault::bundle::{BundleHeader, decrypt_bundle_with_root};
 use sotto_vault::{BundleError, Entry, UnlockedVault, VaultError};
+use zeroize::Zeroize;
 
 /// The largest bundle accepted for import: far above any real journal (100,000 entries ≈ 30 MB),
 /// low enough that a wrong size cannot make the worker reserve gigabytes.
@@ -34,6 +35,17 @@ enum Import {
     Nothing,
     Receiving { total: usize, next_index: u32, bytes: Vec<u8> },
     Previewed { entries: Vec<Entry> },
+}
+
+impl Drop for Import {
+    /// Decrypted entries are wiped, not just freed, whenever a preview is dropped: on lock, on
+    /// cancel, or when another import replaces it (Wasm memory is only ever reused, so freed
+    /// bytes would stay readable in a heap dump of the worker).
+    fn drop(&mut self) {
+        if let Import::Previewed { entries } = self {
+            entries.iter_mut().for_each(Zeroize::zeroize);
+        }
+    }
 }
 
 struct Transfers {
@@ -292,10 +304,12 @@ async fn import_preview(passphrase: String) -> Response {
 }
 
 async fn import_commit(vault: &mut UnlockedVault<ChromeStore>) -> Response {
-    let taken = TRANSFERS.with(|t| std::mem::replace(&mut t.borrow_mut().import, Import::Nothing));
-    let Import::Previewed { entries } = taken else {
+    let mut taken = TRANSFERS.with(|t| std::mem::replace(&mut t.borrow_mut().import, Import::Nothing));
+    let Import::Previewed { entries } = &mut taken else {
         return rejected(ImportProblem::NothingToImport, "Nothing was verified for import; choose the file again.");
     };
+    // Into the journal: from here they are the vault's, like every saved entry.
+    let entries = std::mem::take(entries);
     match vault.import_entries(entries).await {
         Ok(report) => Response::Imported {
             added: report.added as u64,

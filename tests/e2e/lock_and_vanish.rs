@@ -352,3 +352,54 @@ fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
     assert_eq!(checker.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "locked"}));
     browser.assert_no_context_errors();
 }
+
+/// A bundle holding one entry whose note is `note`, under a light KDF.
+fn bundle_with_note(note: &str) -> Vec<u8> {
+    use sotto_vault::bundle::{encrypt_bundle, BundleContents, DEFAULT_CHUNK_SIZE};
+    use sotto_vault::{Entry, EntryId, KdfParams, Passphrase};
+    let mut entry = Entry::new(EntryId::from_bytes([0x42; 16]), 1_763_900_000_000, 0, 4);
+    entry.note = note.to_string();
+    let contents = BundleContents { vault_id: "00".repeat(16), exported_at: 1_763_900_000_000, entries: vec![entry], settings: None };
+    encrypt_bundle(&contents, &Passphrase::new(PASSPHRASE), KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 }, DEFAULT_CHUNK_SIZE).unwrap()
+}
+
+#[test]
+fn a_lock_leaves_no_key_draft_or_previewed_backup_in_the_workers_memory() {
+    // "On lock: zeroize every key and every decrypted entry the worker cached, clear drafts, clear
+    // the session copy." Dropping is not wiping: Wasm memory is never returned, so freed bytes stay
+    // readable in a heap dump until reused. Scan all of it (freed parts included) after a lock.
+    use base64::Engine as _;
+    let browser = launch();
+    let page = with_vault(&browser);
+    // A draft typed key by key (each keystroke replaces the held draft), never read back.
+    for typed in ["marker-DRAFT-q", "marker-DRAFT-qz", "marker-DRAFT-qzx"] {
+        assert_eq!(page.ask_worker(json!({"type": "set_draft", "draft": {"note": typed}})), json!({"type": "done"}));
+    }
+    // Several requests, so the session copy was written several times.
+    for _ in 0..3 {
+        page.ask_worker(json!({"type": "get_settings"}));
+    }
+    let copy: Value = serde_json::from_str(&session_storage(&page)).unwrap();
+    let kek_base64 = copy["unlocked_session"]["kek"].as_str().expect("a session copy").to_string();
+    let kek = base64::engine::general_purpose::STANDARD.decode(&kek_base64).unwrap();
+    // A backup previewed (decrypted and held for the commit), not committed.
+    let bundle = bundle_with_note("marker-IMPORT-note");
+    assert_eq!(page.ask_worker(json!({"type": "import_begin", "total_bytes": bundle.len()})), json!({"type": "done"}));
+    let piece = base64::engine::general_purpose::STANDARD.encode(&bundle);
+    assert_eq!(page.ask_worker(json!({"type": "import_chunk", "index": 0, "data": piece})), json!({"type": "done"}));
+    let previewed = page.ask_worker(json!({"type": "import_preview", "passphrase": PASSPHRASE}));
+    assert_eq!(previewed["type"], "import_previewed", "{previewed}");
+
+    let needles = [b"marker-DRAFT-q".to_vec(), kek.clone(), kek_base64.clone().into_bytes(), b"marker-IMPORT-note".to_vec()];
+    let names = ["the draft", "the KEK", "the KEK in base64", "the previewed backup's entry"];
+    let before = browser.worker_wasm_memory_count(&needles);
+    eprintln!("copies in the worker's Wasm memory while unlocked: {before:?}");
+    assert!(before[0] > 0 && before[1] > 0 && before[3] > 0, "the scan does not see what the worker holds: {before:?}");
+
+    page.ask_worker(json!({"type": "lock"}));
+    let after = browser.worker_wasm_memory_count(&needles);
+    eprintln!("copies in the worker's Wasm memory after the lock: {after:?}");
+    let left: Vec<String> = names.iter().zip(&after).filter(|(_, n)| **n > 0).map(|(name, n)| format!("{name} ({n}×)")).collect();
+    assert!(left.is_empty(), "still in the worker's memory after the lock: {left:?}");
+    browser.assert_no_context_errors();
+}

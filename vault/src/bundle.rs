@@ -330,7 +330,8 @@ fn decrypt_chunks(header: &BundleHeader, key: &[u8; 32], body: &[u8]) -> Result<
         if sealed.len() < TAG_LEN {
             return Err(BundleError::Truncated);
         }
-        match aead::open_with_nonce(key, &chunk_nonce(index, last), &aad, sealed) {
+        // Each chunk's plaintext is wiped once copied into the (wiped) payload.
+        match aead::open_with_nonce(key, &chunk_nonce(index, last), &aad, sealed).map(Zeroizing::new) {
             Some(plain) => {
                 if last && plain.is_empty() && index > 0 {
                     // A writer never ends with an empty chunk after a full one.

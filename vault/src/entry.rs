@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use zeroize::Zeroize;
 
 use crate::error::{ValidationError, VaultError};
 use crate::vocabulary::{Quality, Region};
@@ -188,6 +189,70 @@ pub struct Entry {
     /// Fields from a newer version, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Overwrites every string in a JSON value (keys included) and empties it, so that what it held
+/// is not left readable in freed memory (Wasm memory is never returned, only reused).
+pub fn wipe_json(value: &mut Value) {
+    match value {
+        Value::String(text) => text.zeroize(),
+        Value::Array(items) => {
+            items.iter_mut().for_each(wipe_json);
+            items.clear();
+        }
+        Value::Object(map) => {
+            for (mut key, mut item) in std::mem::take(map) {
+                key.zeroize();
+                wipe_json(&mut item);
+            }
+        }
+        Value::Number(_) | Value::Bool(_) | Value::Null => {}
+    }
+    *value = Value::Null;
+}
+
+/// Wipes everything a decrypted entry holds (text, names, unrecognised keys, extra fields, times
+/// and scores) in place, for an entry held in memory that must not outlive a lock readable (the
+/// worker's previewed import). Every new field belongs here too.
+impl Zeroize for Entry {
+    fn zeroize(&mut self) {
+        self.revision.zeroize();
+        self.occurred_at.zeroize();
+        self.utc_offset_minutes.zeroize();
+        self.intensity.zeroize();
+        for region in &mut self.regions {
+            if let Region::Unrecognised(key) = &mut region.region {
+                key.zeroize();
+            }
+            region.intensity.zeroize();
+        }
+        self.regions.clear();
+        for quality in &mut self.qualities {
+            if let Quality::Unrecognised(key) = quality {
+                key.zeroize();
+            }
+        }
+        self.qualities.clear();
+        for medication in &mut self.medications {
+            medication.name.zeroize();
+            medication.dose.zeroize();
+            medication.taken_at.zeroize();
+        }
+        self.medications.clear();
+        for texts in [&mut self.custom_regions, &mut self.custom_qualities, &mut self.treatments, &mut self.triggers, &mut self.better, &mut self.worse, &mut self.tags] {
+            texts.zeroize();
+        }
+        self.duration_minutes.zeroize();
+        self.sleep_minutes.zeroize();
+        self.sleep_quality.zeroize();
+        self.mood.zeroize();
+        self.interference_activity.zeroize();
+        self.interference_work.zeroize();
+        self.interference_sleep.zeroize();
+        self.note.zeroize();
+        let mut extra = Value::Object(std::mem::take(&mut self.extra));
+        wipe_json(&mut extra);
+    }
 }
 
 impl Entry {
@@ -389,6 +454,22 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!(minimal.intensity, 3);
         minimal.validate().unwrap();
+    }
+
+    #[test]
+    fn zeroize_leaves_no_text_and_wipe_json_empties_everything() {
+        let mut e = Entry::new(EntryId::from_bytes([1; 16]), 1_763_900_000_000, 60, 7);
+        e.note = "private note".into();
+        e.tags = vec!["tag".into()];
+        e.regions = vec![RegionPain { region: Region::from_key("an-own-region"), intensity: Some(3) }];
+        e.medications = vec![MedicationTaken { name: "med".into(), dose: "2 x".into(), ..Default::default() }];
+        e.extra.insert("later".into(), serde_json::json!({"nested": ["text"]}));
+        e.zeroize();
+        assert!(e.note.is_empty() && e.tags.is_empty() && e.regions.is_empty() && e.medications.is_empty() && e.extra.is_empty());
+        assert_eq!((e.occurred_at, e.intensity), (0, 0));
+        let mut v = serde_json::json!({"note": "typed", "list": ["a", {"k": "b"}], "n": 1});
+        wipe_json(&mut v);
+        assert_eq!(v, Value::Null);
     }
 
     #[test]

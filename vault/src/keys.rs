@@ -53,8 +53,26 @@ pub(crate) fn hkdf32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]
 macro_rules! secret_key {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-        pub struct $name([u8; 32]);
+        ///
+        /// The bytes live on the heap, behind a box: moving the key (out of a function, into a
+        /// future, into the worker's session) moves the pointer, so no copy of the bytes is left
+        /// behind in freed memory; the one copy is wiped on drop.
+        #[derive(Clone)]
+        pub struct $name(Box<[u8; 32]>);
+
+        impl Zeroize for $name {
+            fn zeroize(&mut self) {
+                self.0.as_mut().zeroize();
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                self.zeroize();
+            }
+        }
+
+        impl ZeroizeOnDrop for $name {}
 
         impl core::fmt::Debug for $name {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -64,8 +82,10 @@ macro_rules! secret_key {
 
         impl $name {
             #[allow(dead_code, reason = "not every key type is built from raw bytes")]
-            pub(crate) fn from_array(bytes: [u8; 32]) -> Self {
-                Self(bytes)
+            pub(crate) fn from_array(mut bytes: [u8; 32]) -> Self {
+                let key = Self(Box::new(bytes));
+                bytes.zeroize();
+                key
             }
             #[allow(dead_code, reason = "not every key type is read as raw bytes")]
             pub(crate) fn bytes(&self) -> &[u8; 32] {
@@ -97,7 +117,7 @@ impl Kek {
     /// Rebuilds a KEK computed elsewhere (e.g. by [`derive_kek`] in a throwaway Wasm instance so
     /// that Argon2's 64 MiB does not stay resident in the worker).
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
+        Self::from_array(bytes)
     }
     /// The raw bytes, for handing a KEK from the instance that derived it to the one that uses it.
     /// Zeroize the copy once it has been handed over.
@@ -108,17 +128,17 @@ impl Kek {
 
 impl MasterKey {
     pub(crate) fn generate() -> Result<Self, VaultError> {
-        Ok(Self(random_bytes::<32>()?))
+        Ok(Self::from_array(random_bytes::<32>()?))
     }
     pub(crate) fn record_key(&self, vault_id: &[u8; 16]) -> RecordKey {
-        RecordKey(*hkdf32(vault_id, &self.0, info::RECORD_KEY))
+        RecordKey::from_array(*hkdf32(vault_id, self.bytes(), info::RECORD_KEY))
     }
     pub(crate) fn naming_key(&self, vault_id: &[u8; 16]) -> NamingKey {
-        NamingKey(*hkdf32(vault_id, &self.0, info::SEGMENT_NAMING))
+        NamingKey::from_array(*hkdf32(vault_id, self.bytes(), info::SEGMENT_NAMING))
     }
     /// Input keying material for HPKE's DeriveKeyPair (RFC 9180 §7.1.3).
     pub(crate) fn activity_ikm(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
-        hkdf32(vault_id, &self.0, info::ACTIVITY_X25519)
+        hkdf32(vault_id, self.bytes(), info::ACTIVITY_X25519)
     }
 }
 
@@ -128,7 +148,7 @@ impl NamingKey {
     /// is a valid PRK (RFC 5869 §2.3).
     pub(crate) fn opaque_id(&self, label: &[u8]) -> [u8; 16] {
         let mut out = [0u8; 16];
-        if let Ok(prk) = Hkdf::<Sha256>::from_prk(&self.0) {
+        if let Ok(prk) = Hkdf::<Sha256>::from_prk(self.bytes()) {
             let _ = prk.expand(label, &mut out);
         }
         out
@@ -286,7 +306,7 @@ impl PassphraseRoot {
 
     /// The KEK this root gives for a vault header holding the same [`KdfInput`].
     pub fn kek(&self) -> Kek {
-        Kek(*hkdf32(&self.input.salt, &self.root, info::KEK))
+        Kek::from_array(*hkdf32(&self.input.salt, &self.root, info::KEK))
     }
 
     /// HKDF(salt = this input's salt, ikm = the root, `info`): a bundle's keys.
@@ -300,7 +320,7 @@ impl PassphraseRoot {
 /// No Argon2 here on purpose: the code holds 160 uniformly random bits, so guessing it is
 /// infeasible however fast one guess is; a memory-hard KDF protects low-entropy secrets only.
 pub(crate) fn recovery_kek(code: &crate::recovery::RecoveryCode, recovery_salt: &[u8; 32]) -> Kek {
-    Kek(*hkdf32(recovery_salt, code.bytes(), info::RECOVERY_KEK))
+    Kek::from_array(*hkdf32(recovery_salt, code.bytes(), info::RECOVERY_KEK))
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub mod vocabulary;
 mod kat;
 
 pub use bundle::{BundleContents, BundleError, BundleHeader, decrypt_bundle};
-pub use entry::{Entry, EntryId, MedicationTaken, Pattern, RegionPain, merge};
+pub use entry::{Entry, EntryId, MedicationTaken, Pattern, RegionPain, merge, wipe_json};
 pub use error::{RecordName, StoreError, ValidationError, VaultError};
 pub use keys::{KdfInput, KdfParams, Kek, Passphrase, PassphraseRoot, derive_kek, new_salt};
 pub use lock::{LockCause, LockPolicy};

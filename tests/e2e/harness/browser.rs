@@ -270,6 +270,24 @@ impl Browser {
     /// The byte length of every live `WebAssembly.Memory` in the service worker, after a full
     /// garbage collection: the worker's own module, plus any instance not yet collected.
     pub fn worker_wasm_memories(&self) -> Vec<u64> {
+        let sizes = self.on_worker_wasm_memories("function() { return this.map((m) => m.buffer.byteLength); }", json!(null));
+        sizes.as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+    }
+
+    /// How often each of `needles` occurs in the worker's Wasm memories (after a full GC): what
+    /// a heap dump of the worker would find, freed-but-not-wiped memory included.
+    pub fn worker_wasm_memory_count(&self, needles: &[Vec<u8>]) -> Vec<u64> {
+        let count = "function(needles) { return needles.map((needle) => { let n = 0; for (const m of this) { \
+             const bytes = new Uint8Array(m.buffer); let i = bytes.indexOf(needle[0]); \
+             while (i >= 0 && i + needle.length <= bytes.length) { let k = 1; while (k < needle.length && bytes[i + k] === needle[k]) k++; \
+               if (k === needle.length) n++; i = bytes.indexOf(needle[0], i + 1); } } return n; }); }";
+        let counts = self.on_worker_wasm_memories(count, json!(needles));
+        counts.as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+    }
+
+    /// Calls `function` (JS, `this` = the array of live `WebAssembly.Memory` objects of the worker,
+    /// after a full GC) with `argument`, returning its value.
+    fn on_worker_wasm_memories(&self, function: &str, argument: Value) -> Value {
         let worker = self.worker();
         let session = Some(worker.target.session_id.as_str());
         let _ = self.cdp.call("HeapProfiler.collectGarbage", json!({}), session);
@@ -277,15 +295,15 @@ impl Browser {
         let proto_id = proto["result"]["objectId"].as_str().expect("an object id").to_string();
         let found = self.cdp.call("Runtime.queryObjects", json!({"prototypeObjectId": proto_id}), session).expect("queryObjects");
         let array_id = found["objects"]["objectId"].as_str().expect("an array").to_string();
-        let sizes = self
+        let answer = self
             .cdp
             .call(
                 "Runtime.callFunctionOn",
-                json!({"objectId": array_id, "functionDeclaration": "function() { return this.map((m) => m.buffer.byteLength); }", "returnByValue": true}),
+                json!({"objectId": array_id, "functionDeclaration": function, "arguments": [{"value": argument}], "returnByValue": true}),
                 session,
             )
-            .expect("sizes");
-        sizes["result"]["value"].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+            .expect("Runtime.callFunctionOn on the worker's memories");
+        answer["result"]["value"].clone()
     }
 
     /// Evaluates in the service worker (see [`Page::eval`]).
