@@ -5,6 +5,7 @@ use crate::errors::{Failure, sentence, to_response};
 use crate::kdf;
 use crate::locking;
 use crate::session::{Session, session};
+use futures_util::lock::MutexGuard;
 use crate::vanish;
 use sotto_glue::chrome;
 use sotto_glue::protocol::{EntryQuery, ErrorCode, LockReason, Request, Response, VaultState};
@@ -20,16 +21,34 @@ fn pong(nonce: String) -> Response {
 }
 
 pub async fn answer(request: Request) -> Response {
-    match request {
+    let request = match request {
         // Liveness must not wait behind a running unlock.
         Request::Ping { nonce } => return pong(nonce),
         Request::Vanish => {
             vanish::vanish(None).await;
             return Response::Done;
         }
-        _ => {}
+        // A lock does not queue behind a running request (epoch.rs); then it answers the status.
+        Request::Lock => {
+            locking::lock_now(LockReason::Requested).await;
+            Request::Status
+        }
+        other => other,
+    };
+    let session = session().await;
+    // From here the request runs unless a lock comes first (Lock, Vanish, the screen locking):
+    // then it is abandoned at its current step, and answers "locked" once that lock is done.
+    // (A request still queued for the session is not abandoned: it gets the session locked.)
+    match crate::epoch::unless_locked(with_session(session, request)).await {
+        Some(response) => response,
+        None => {
+            crate::epoch::lock_finished().await;
+            Response::Locked
+        }
     }
-    let mut session = session().await;
+}
+
+async fn with_session(mut session: MutexGuard<'static, Session>, request: Request) -> Response {
     // A worker that slept through its deadline locks before answering anything.
     locking::wake(&mut session).await;
     let store = ChromeStore::local();

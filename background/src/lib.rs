@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 mod behaviour;
 mod browser;
+mod epoch;
 mod errors;
 mod handlers;
 mod kdf;
@@ -91,6 +92,10 @@ pub async fn on_alarm(name: String) {
 /// `idle.onStateChanged`: "idle" locks if the settings say so; "locked" (screen) always locks.
 #[wasm_bindgen]
 pub async fn on_idle_state(state: String) {
+    if state == "locked" {
+        // The screen locked: that always locks, at once, not after a running request.
+        return locking::lock_now(sotto_glue::protocol::LockReason::ScreenLocked).await;
+    }
     let mut session = session::session().await;
     locking::wake(&mut session).await;
     if session.is_unlocked() {

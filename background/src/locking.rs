@@ -141,13 +141,24 @@ pub async fn replace_kek(session: &mut Session, kek: Kek) {
 /// Locks: forgets keys, decrypted data and drafts first, then removes the session copy and the
 /// alarm, then tells open pages. Announces only when something was unlocked.
 pub async fn lock(session: &mut Session, why: LockReason) {
-    let was_unlocked = session.is_unlocked();
+    let was_unlocked = session.is_unlocked() || std::mem::take(&mut session.forgotten_for_lock);
     session.forget();
     forget_copy().await;
     let _ = browser::clear_alarm(LOCK_ALARM).await;
     if was_unlocked {
         announce(WorkerEvent::Locked { reason: why }).await;
     }
+}
+
+/// A lock the user or the system asked for (Lock, Vanish, the screen locking): it takes effect
+/// at once, not after the running request. The epoch bump abandons that request, which frees
+/// the session and forgets the keys; then the lock proper runs.
+pub async fn lock_now(why: LockReason) {
+    crate::epoch::lock_with(async {
+        let mut session = crate::session::session().await;
+        lock(&mut session, why).await;
+    })
+    .await;
 }
 
 pub async fn forget_copy() {

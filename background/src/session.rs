@@ -3,7 +3,8 @@
 //!
 //! Requests from the popup and the options page interleave at every `await`, so the state sits
 //! behind an async mutex: each request holds it for its whole run, and two saves can never
-//! interleave their read-modify-write of a segment.
+//! interleave their read-modify-write of a segment. A lock does not queue behind a running
+//! request: it bumps the lock epoch (`epoch.rs`) outside the mutex.
 
 use crate::lock_policy::LockPolicy;
 use futures_util::lock::{Mutex, MutexGuard};
@@ -21,11 +22,16 @@ pub struct Session {
     pub policy: LockPolicy,
     /// The last request that used the vault (UTC ms).
     pub last_activity_ms: i64,
+    /// The lock epoch (`epoch.rs`) this state belongs to: older means a lock happened since.
+    epoch: u64,
+    /// The keys were forgotten on catching up with a lock: the lock that bumped the epoch must
+    /// still announce it to open pages.
+    pub forgotten_for_lock: bool,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Session { vault: None, kek: None, draft: None, policy: LockPolicy::default_policy(), last_activity_ms: 0 }
+        Session { vault: None, kek: None, draft: None, policy: LockPolicy::default_policy(), last_activity_ms: 0, epoch: 0, forgotten_for_lock: false }
     }
 }
 
@@ -53,6 +59,17 @@ impl Session {
     pub fn is_unlocked(&self) -> bool {
         self.vault.is_some()
     }
+
+    /// A lock happened since this state was last used (the epoch was bumped while a request
+    /// held it): forget everything before anyone uses it.
+    fn catch_up(&mut self) {
+        let now = crate::epoch::current();
+        if self.epoch != now {
+            self.forgotten_for_lock |= self.is_unlocked();
+            self.forget();
+            self.epoch = now;
+        }
+    }
 }
 
 thread_local! {
@@ -61,7 +78,17 @@ thread_local! {
     static SESSION: &'static Mutex<Session> = Box::leak(Box::new(Mutex::new(Session::default())));
 }
 
-/// Waits for exclusive use of the session.
+/// Waits for exclusive use of the session. A session left unlocked under an older lock epoch
+/// comes back locked: no request after a lock is served with the key.
 pub async fn session() -> MutexGuard<'static, Session> {
-    SESSION.with(|session| *session).lock().await
+    let mut session = SESSION.with(|session| *session).lock().await;
+    session.catch_up();
+    session
+}
+
+/// Forgets the keys now if no request holds the session (called when a lock abandons one).
+pub fn forget_if_free() {
+    if let Some(mut session) = SESSION.with(|session| *session).try_lock() {
+        session.catch_up();
+    }
 }

@@ -6,7 +6,6 @@
 use crate::behaviour;
 use crate::browser;
 use crate::locking;
-use crate::session::session;
 use sotto_glue::protocol::{LockReason, WorkerEvent};
 
 /// Runs Vanish. `trigger_tab`: the tab the command or menu click happened in, if known.
@@ -19,12 +18,9 @@ pub async fn vanish(trigger_tab: Option<i32>) {
             None => browser::active_tab_id().await.ok().flatten(),
         }
     };
-    {
-        let mut session = session().await;
-        // Keys, decrypted data and drafts are gone before anything else happens.
-        session.forget();
-        locking::lock(&mut session, LockReason::Vanish).await;
-    }
+    // Keys, decrypted data and drafts are gone before anything else happens, without waiting
+    // for a running request (it is abandoned at its current step: see epoch.rs).
+    locking::lock_now(LockReason::Vanish).await;
     let (prefs, active) = futures_util::join!(prefs, active);
     let own_tabs = browser::own_page_tabs().await.unwrap_or_default();
     let destination = prefs.vanish_destination().to_string();

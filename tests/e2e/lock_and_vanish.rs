@@ -11,10 +11,10 @@ const PASSPHRASE: &str = "correct horse battery staple";
 /// Where Vanish sends the tab in these tests. Navigation is the browser's, not the extension's;
 /// the host resolver rule below makes it fail at once, so nothing reaches a network.
 // Loopback: a test never makes a request off this machine (nothing listens on port 9).
-const NEUTRAL: &str = "http://127.0.0.1:9/neutral";
+pub(crate) const NEUTRAL: &str = "http://127.0.0.1:9/neutral";
 const NO_NETWORK: &str = "--host-resolver-rules=MAP * ~NOTFOUND";
 
-fn launch() -> Browser {
+pub(crate) fn launch() -> Browser {
     Browser::launch_with(LaunchOptions { args: vec![NO_NETWORK.into()], ..LaunchOptions::default() })
 }
 
@@ -24,13 +24,13 @@ fn entry(id: &str, note: &str) -> Value {
 }
 
 /// Creates the vault from an options tab and returns that tab.
-fn with_vault(browser: &Browser) -> Page {
+pub(crate) fn with_vault(browser: &Browser) -> Page {
     let page = browser.open_extension_page("options.html");
     assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
     page
 }
 
-fn set_settings(page: &Page, change: Value) -> Value {
+pub(crate) fn set_settings(page: &Page, change: Value) -> Value {
     let mut settings = page.ask_worker(json!({"type": "get_settings"}))["settings"].clone();
     for (k, v) in change.as_object().unwrap() {
         settings[k] = v.clone();
@@ -50,7 +50,7 @@ fn events(page: &Page) -> Value {
     page.eval("sottoEvents")
 }
 
-fn session_storage(page: &Page) -> String {
+pub(crate) fn session_storage(page: &Page) -> String {
     page.eval("chrome.storage.session.get(null).then(JSON.stringify)").as_str().unwrap_or_default().to_string()
 }
 
@@ -66,14 +66,14 @@ fn tab_url(browser: &Browser, target_id: &str) -> Option<String> {
     targets["targetInfos"].as_array().into_iter().flatten().find(|t| t["targetId"] == target_id).and_then(|t| t["url"].as_str().map(String::from))
 }
 
-fn neutral_tabs(browser: &Browser) -> usize {
+pub(crate) fn neutral_tabs(browser: &Browser) -> usize {
     browser.tab_urls().iter().filter(|u| u.starts_with(NEUTRAL)).count()
 }
 
 /// Waits until Vanish is done: no Sotto page left, one more tab on the neutral page (the watched
 /// tab when it was a web page; when the user was looking at a Sotto page, a new one in its
 /// place), and the neutral page is what the user sees.
-fn wait_vanished(browser: &Browser, watched_tab: Option<&str>, neutral_before: usize, since: Instant) -> Duration {
+pub(crate) fn wait_vanished(browser: &Browser, watched_tab: Option<&str>, neutral_before: usize, since: Instant) -> Duration {
     let deadline = since + Duration::from_secs(20);
     loop {
         let sotto_left = browser.tab_urls().iter().any(|u| u.starts_with(&browser.url("")));

@@ -5,6 +5,7 @@ mod harness;
 mod spine;
 mod worker;
 mod lock_and_vanish;
+mod lock_at_once;
 mod options;
 mod popup;
 mod adversarial;

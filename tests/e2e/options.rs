@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const PASSPHRASE: &str = "correct horse battery staple";
+pub(crate) const PASSPHRASE: &str = "correct horse battery staple";
 /// 2025-11-23T12:13:20Z
 const T0: i64 = 1_763_900_000_000;
 const DAY: i64 = 86_400_000;
@@ -506,7 +506,7 @@ fn wait_long_for_text(page: &Page, needle: &str) -> Duration {
 
 /// A bundle of `count` generated entries (ten a day, a region and a note each), as a real
 /// export would hold them.
-fn generated_bundle(count: usize, kdf: sotto_vault::KdfParams) -> Vec<u8> {
+pub(crate) fn generated_bundle(count: usize, kdf: sotto_vault::KdfParams) -> Vec<u8> {
     use sotto_vault::bundle::{encrypt_bundle, BundleContents, DEFAULT_CHUNK_SIZE};
     use sotto_vault::{Entry, EntryId, Passphrase, Region, RegionPain};
     let start = T0 - 10_000 * DAY;
