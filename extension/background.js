@@ -61,6 +61,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // The options page moves backup files with fetch() to these two addresses of our own origin,
 // answered here from the worker's memory: no base64, no JSON (glue/src/protocol.rs EXPORT_PATH).
+// A page opened before this worker activated (the options page right after install or an
+// update, one left open across a worker update) is not yet controlled by it, so its fetch of
+// the transfer addresses below would go past the worker and fail. Claim every Sotto page now.
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;

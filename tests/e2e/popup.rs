@@ -648,6 +648,13 @@ fn open_to_ready(browser: &Browser, url: &str) -> Opened {
 #[test]
 #[ignore = "a benchmark, not a test: run with --ignored --nocapture"]
 fn popup_open_to_ready_benchmark() {
+    open_to_ready_comparison(25);
+}
+
+/// Popup open → ready to type against its static twin, `runs` of each, alternating in one
+/// browser; prints the breakdown and returns the medians (popup, twin) in ms. Also a row of
+/// `cargo run -- bench`.
+pub(crate) fn open_to_ready_comparison(runs: usize) -> (f64, f64) {
     // A copy of the built extension, so that the static twin can live beside popup.html: same
     // origin, same directory, same stylesheets, same CSP, same way of being opened.
     let extension = std::env::temp_dir().join(format!("sotto-bench-extension-{}", std::process::id()));
@@ -696,7 +703,7 @@ fn popup_open_to_ready_benchmark() {
     open_to_ready(&browser, &popup_url);
     open_to_ready(&browser, &static_url);
     let (mut popup_runs, mut static_runs) = (Vec::new(), Vec::new());
-    for _ in 0..25 {
+    for _ in 0..runs {
         popup_runs.push(open_to_ready(&browser, &popup_url));
         static_runs.push(open_to_ready(&browser, &static_url));
     }
@@ -712,7 +719,7 @@ fn popup_open_to_ready_benchmark() {
         println!("| {name} | {mid:.1} | {:.1} | {:.1} | {} | {} |", ready[0], ready[ready.len() - 1], ms(started), ms(answered));
         mid
     };
-    println!("\nopen → ready to type (ms after navigation start), 25 runs each, alternating, same browser");
+    println!("\nopen → ready to type (ms after navigation start), {runs} runs each, alternating, same browser");
     println!("| page | ready, median | min | max | Wasm running (median) | worker answered (median) |");
     println!("|---|---|---|---|---|---|");
     let popup_median = row("popup.html (Wasm + worker)", &popup_runs);
@@ -722,4 +729,5 @@ fn popup_open_to_ready_benchmark() {
     browser.assert_no_context_errors();
     drop(browser);
     let _ = std::fs::remove_dir_all(&extension);
+    (popup_median, static_median)
 }

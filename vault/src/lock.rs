@@ -115,6 +115,13 @@ mod tests {
     }
 
     #[test]
+    fn strict_mode_keeps_no_session_copy() {
+        let strict = LockPolicy::from_settings(&Settings { strict_mode: true, ..Settings::default() });
+        assert!(strict.strict);
+        assert!(!strict.keeps_session_copy(), "strict: the key lives only in the worker's memory");
+    }
+
+    #[test]
     fn zero_minutes_never_locks_by_inactivity_but_a_clock_going_back_does() {
         let p = policy(0);
         assert_eq!(check(&p, 0, i64::MAX), None);
