@@ -143,11 +143,14 @@ pub async fn replace_kek(session: &mut Session, kek: Kek) {
 pub async fn lock(session: &mut Session, why: LockReason) {
     let was_unlocked = session.is_unlocked() || std::mem::take(&mut session.forgotten_for_lock);
     session.forget();
-    forget_copy().await;
-    let _ = browser::clear_alarm(LOCK_ALARM).await;
-    if was_unlocked {
-        announce(WorkerEvent::Locked { reason: why }).await;
-    }
+    // The keys are gone from memory above; the three browser calls below are independent, so
+    // they run together (Vanish waits for all of them before it moves the tab).
+    let tell_pages = async {
+        if was_unlocked {
+            announce(WorkerEvent::Locked { reason: why }).await;
+        }
+    };
+    let _ = futures_util::join!(forget_copy(), browser::clear_alarm(LOCK_ALARM), tell_pages);
 }
 
 /// A lock the user or the system asked for (Lock, Vanish, the screen locking): it takes effect

@@ -21,8 +21,8 @@ pub async fn vanish(trigger_tab: Option<i32>) {
     // Keys, decrypted data and drafts are gone before anything else happens, without waiting
     // for a running request (it is abandoned at its current step: see epoch.rs).
     locking::lock_now(LockReason::Vanish).await;
-    let (prefs, active) = futures_util::join!(prefs, active);
-    let own_tabs = browser::own_page_tabs().await.unwrap_or_default();
+    let (prefs, active, own_tabs) = futures_util::join!(prefs, active, browser::own_page_tabs());
+    let own_tabs = own_tabs.unwrap_or_default();
     let destination = prefs.vanish_destination().to_string();
     let close = async {
         if let Err(why) = browser::close_tabs(&own_tabs).await {
