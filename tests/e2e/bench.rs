@@ -12,6 +12,8 @@
 //! in the same run, in the same browser where the reference is a browser one.
 
 use crate::harness::{Browser, LaunchOptions, Page, EXTENSION_DIR};
+// The generated bundles are the options tests' (ten entries a day, a region, a note and a tag each).
+use crate::options::{generated_bundle, PASSPHRASE as BUNDLE_PASSPHRASE};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -28,8 +30,6 @@ const LOOPBACK: &str = "http://127.0.0.1:9";
 /// by the SHA-512 the registry publishes for its tarball (`npm view hash-wasm@4.13.0 dist.integrity`).
 const HASH_WASM_VERSION: &str = "4.13.0";
 const HASH_WASM_INTEGRITY: &str = "sha512-GrWl7wsV46fKIXQZB5ebskLZLAmKL6d9RS0fspCxDeQyjoNu1AfTJTMLPOJyfzaQm0ldFiwFN21/w+sE/kgEFQ==";
-const DAY: i64 = 86_400_000;
-const T0: i64 = 1_763_900_000_000;
 
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -49,25 +49,6 @@ fn percentile(values: &[f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
     v[rank.clamp(1, v.len()) - 1]
-}
-
-/// A bundle of `count` generated entries (ten a day), under a light KDF: seeding is not measured.
-fn bundle(count: usize, kdf: sotto_vault::KdfParams) -> Vec<u8> {
-    use sotto_vault::bundle::{encrypt_bundle, BundleContents, DEFAULT_CHUNK_SIZE};
-    use sotto_vault::{Entry, EntryId, Passphrase, Region, RegionPain};
-    let start = T0 - 10_000 * DAY;
-    let entries: Vec<Entry> = (0..count)
-        .map(|i| {
-            let mut id = [0u8; 16];
-            id[8..].copy_from_slice(&(i as u64 + 1).to_be_bytes());
-            let mut e = Entry::new(EntryId::from_bytes(id), start + (i as i64) * (DAY / 10), 60, (i % 11) as u8);
-            e.regions = vec![RegionPain { region: Region::ALL[i % Region::ALL.len()].clone(), intensity: Some((i % 7) as u8) }];
-            e.note = format!("entry {i}: walked to the shop, the stairs were hard, slept badly; heat helped a little.");
-            e
-        })
-        .collect();
-    let contents = BundleContents { vault_id: "00".repeat(16), exported_at: T0, entries, settings: None };
-    encrypt_bundle(&contents, &Passphrase::new(PASSPHRASE), kdf, DEFAULT_CHUNK_SIZE).unwrap()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -93,7 +74,7 @@ fn import(page: &Page, bytes: &[u8]) -> f64 {
          return performance.now() - t; }})()",
         total = bytes.len(),
         path = "/transfer/import.bin", // glue's IMPORT_PATH
-        pass = serde_json::to_string(PASSPHRASE).unwrap()
+        pass = serde_json::to_string(BUNDLE_PASSPHRASE).unwrap()
     );
     page.eval(&script).as_f64().unwrap()
 }
@@ -306,8 +287,8 @@ fn benchmark_table() {
 
     // Quick-log save round trip: 100 entries vs 100,000.
     let light = sotto_vault::KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
-    import(&page, &bundle(100, light));
-    let big_bundle = bundle(100_000, sotto_vault::KdfParams::DEFAULT);
+    import(&page, &generated_bundle(100, light));
+    let big_bundle = generated_bundle(100_000, sotto_vault::KdfParams::DEFAULT);
     let browser2 = launch();
     let page2 = browser2.open_extension_page("options.html");
     page2.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}));
