@@ -5,7 +5,8 @@
 //!    crates with `-p` and setting a guard so that the nested build never re-enters this script.
 //! 2. Runs wasm-bindgen (the `wasm-bindgen-cli-support` crate, pinned to `wasm-bindgen`'s version).
 //! 3. Copies the static shell (`extension/`) and `manifest.json` (with the workspace version) into
-//!    `target/extension/`, which `cargo run` loads and the end-to-end tests read via `EXTENSION_DIR`.
+//!    `target/extension/`, which `cargo run` loads and the end-to-end tests read via `EXTENSION_DIR`;
+//!    `popup-first.js` gets the protocol version from `glue/src/protocol.rs`.
 //!
 //! Set `SOTTO_SKIP_WASM=1` to skip all of this (a quick `cargo check` of native code).
 
@@ -80,6 +81,7 @@ fn build_extension(build_wasm: bool) -> BuildResult<()> {
     }
     copy_tree(&root.join("extension"), &staging)?;
     write_manifest(&root.join("manifest.json"), &staging.join("manifest.json"))?;
+    write_protocol_version(&root.join("glue/src/protocol.rs"), &staging.join("popup-first.js"))?;
     let artifacts = wasm_target_dir.join(WASM_TARGET).join(WASM_PROFILE);
     for (_, stem, out_name) in WASM_CRATES {
         bindgen(&artifacts.join(format!("{stem}.wasm")), out_name, &staging.join("wasm"))?;
@@ -233,4 +235,23 @@ fn write_manifest(source: &Path, dest: &Path) -> BuildResult<()> {
     let version = env::var("CARGO_PKG_VERSION").map_err(|e| e.to_string())?;
     let text = text.replacen(placeholder, &format!("\"version\": \"{version}\""), 1);
     fs::write(dest, text).map_err(|e| format!("cannot write {}: {e}", dest.display()))
+}
+
+/// The JavaScript that asks the worker before the popup's Wasm runs (`popup-first.js`) speaks the
+/// protocol version `glue` defines (`PROTOCOL_VERSION`, the one place it is set): read from its
+/// source, so that bumping it can never leave the page's first question a version behind.
+fn write_protocol_version(protocol_rs: &Path, script: &Path) -> BuildResult<()> {
+    let source = fs::read_to_string(protocol_rs).map_err(|e| format!("cannot read {}: {e}", protocol_rs.display()))?;
+    let definition = "pub const PROTOCOL_VERSION: u32 = ";
+    let version = source
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(definition)?.strip_suffix(';')?.parse::<u32>().ok())
+        .ok_or_else(|| format!("{} must define `{definition}<number>;`", protocol_rs.display()))?;
+    let text = fs::read_to_string(script).map_err(|e| format!("cannot read {}: {e}", script.display()))?;
+    let placeholder = "v: 0 /* PROTOCOL_VERSION */";
+    if text.matches(placeholder).count() != 1 {
+        return Err(format!("popup-first.js must carry `{placeholder}` once: the build writes the protocol version there"));
+    }
+    let text = text.replacen(placeholder, &format!("v: {version} /* PROTOCOL_VERSION */"), 1);
+    fs::write(script, text).map_err(|e| format!("cannot write {}: {e}", script.display()))
 }

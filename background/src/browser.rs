@@ -167,11 +167,11 @@ pub fn tab_id(tab: &JsValue) -> Option<i32> {
 /// `tabs` permission for this.
 pub async fn open_tab_in_place_of(tab_id: i32, url: &str) -> Result<(), String> {
     let mut properties = serde_json::json!({"url": url, "active": true});
-    if let Ok(tab) = settle(tabs_get(tab_id)).await {
-        if let (Some(window_id), Some(index)) = (field(&tab, "windowId").as_f64(), field(&tab, "index").as_f64()) {
-            properties["windowId"] = serde_json::json!(window_id);
-            properties["index"] = serde_json::json!(index);
-        }
+    if let Ok(tab) = settle(tabs_get(tab_id)).await
+        && let (Some(window_id), Some(index)) = (field(&tab, "windowId").as_f64(), field(&tab, "index").as_f64())
+    {
+        properties["windowId"] = serde_json::json!(window_id);
+        properties["index"] = serde_json::json!(index);
     }
     settle(tabs_create(&to_js(&properties))).await.map(|_| ())
 }

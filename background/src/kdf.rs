@@ -12,6 +12,7 @@
 
 use crate::errors::Failure;
 use js_sys::{Function, Promise, Uint8Array};
+use sotto_glue::secret::Secret;
 use sotto_vault::{KdfInput, KdfParams, PassphraseRoot};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -31,12 +32,12 @@ pub fn install_kdf(derive: Function) {
 
 /// Argon2id(passphrase, input) in a throwaway instance. Parameters are checked first, so a
 /// hostile bundle's are refused before any instance is made.
-pub async fn derive(passphrase: String, input: KdfInput) -> Result<PassphraseRoot, Failure> {
+pub async fn derive(passphrase: impl Into<Secret>, input: KdfInput) -> Result<PassphraseRoot, Failure> {
     input.params.validate().map_err(|e| Failure::Vault(e.into()))?;
     let Some(derive) = THROWAWAY_KDF.with(|kdf| kdf.borrow().clone()) else {
         return Err(Failure::KeyDerivation("the key-derivation module was not loaded".into()));
     };
-    derive_elsewhere(&derive, passphrase, input).await.map_err(Failure::KeyDerivation)
+    derive_elsewhere(&derive, passphrase.into(), input).await.map_err(Failure::KeyDerivation)
 }
 
 /// How long one derivation with `params` takes in a throwaway instance (ms), for calibration:
@@ -51,22 +52,22 @@ pub async fn time_derivation(params: &KdfParams) -> Result<f64, String> {
 
 /// Argon2id for a new passphrase (vault, passphrase change, reset, export) with `params`: the
 /// vault picks a fresh salt, and the header it writes stores both.
-pub async fn derive_for_new_passphrase(passphrase: String, params: KdfParams) -> Result<PassphraseRoot, Failure> {
+pub async fn derive_for_new_passphrase(passphrase: impl Into<Secret>, params: KdfParams) -> Result<PassphraseRoot, Failure> {
     derive(passphrase, KdfInput { params, salt: sotto_vault::new_salt()? }).await
 }
 
-async fn derive_elsewhere(derive: &Function, passphrase: String, input: KdfInput) -> Result<PassphraseRoot, String> {
-    let mut passphrase = passphrase.into_bytes();
+/// Consumes `passphrase`: it is wiped as soon as its bytes are handed over.
+async fn derive_elsewhere(derive: &Function, passphrase: Secret, input: KdfInput) -> Result<PassphraseRoot, String> {
     let KdfInput { params, salt } = input;
     let args = js_sys::Array::of5(
         // The loader wipes this copy once the instance has read it.
-        &Uint8Array::from(&passphrase[..]).into(),
+        &Uint8Array::from(passphrase.expose().as_bytes()).into(),
         &Uint8Array::from(&salt[..]).into(),
         &JsValue::from(params.m_cost_kib),
         &JsValue::from(params.t_cost),
         &JsValue::from(params.p_cost),
     );
-    passphrase.zeroize();
+    drop(passphrase);
     let promise: Promise = derive.apply(&JsValue::NULL, &args).map_err(|e| crate::browser::error_text(&e))?.into();
     let result = JsFuture::from(promise).await.map_err(|e| crate::browser::error_text(&e))?;
     let bytes = Uint8Array::new(&result);

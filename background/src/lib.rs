@@ -5,7 +5,9 @@
 
 use sotto_glue::chrome;
 use sotto_glue::protocol::{Envelope, ErrorCode, Request, Response, check_version};
+use sotto_glue::secret::Secret;
 use sotto_glue::sender::Sender;
+use zeroize::Zeroize;
 use wasm_bindgen::prelude::*;
 
 mod behaviour;
@@ -38,7 +40,24 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
             message: "Sotto answers only its own pages.".to_string(),
         },
     };
-    to_js(&Envelope::new(response))
+    let envelope = Envelope::new(response);
+    let answer = to_js(&envelope);
+    wipe_answer(envelope.body);
+    answer
+}
+
+/// Once an answer is copied to JavaScript, what it carried of the journal (entries, a draft, a
+/// recovery code, the times of failed unlock attempts) is wiped, not just freed: the worker's memory must not keep every entry ever
+/// listed until the allocator reuses the bytes. (The copy JavaScript holds is out of reach.)
+fn wipe_answer(response: Response) {
+    match response {
+        Response::Created { mut recovery_code } | Response::RecoveryCode { mut recovery_code } => recovery_code.zeroize(),
+        Response::EntrySaved { mut entry } => entry.zeroize(),
+        Response::Entries { mut entries, .. } => entries.zeroize(),
+        Response::Draft { draft: Some(mut draft) } => sotto_vault::wipe_json(&mut draft),
+        Response::Unlocked { mut failed_attempts, .. } => failed_attempts.zeroize(),
+        _ => {}
+    }
 }
 
 async fn answer(message: JsValue) -> Response {
@@ -98,14 +117,14 @@ pub async fn on_idle_state(state: String) {
     }
     let mut session = session::session().await;
     locking::wake(&mut session).await;
-    if session.is_unlocked() {
-        if let Some(cause) = lock_policy::on_idle_state(&session.policy, &state) {
-            let reason = match cause {
-                lock_policy::LockCause::ScreenLocked => sotto_glue::protocol::LockReason::ScreenLocked,
-                _ => sotto_glue::protocol::LockReason::SystemIdle,
-            };
-            locking::lock(&mut session, reason).await;
-        }
+    if session.is_unlocked()
+        && let Some(cause) = lock_policy::on_idle_state(&session.policy, &state)
+    {
+        let reason = match cause {
+            lock_policy::LockCause::ScreenLocked => sotto_glue::protocol::LockReason::ScreenLocked,
+            _ => sotto_glue::protocol::LockReason::SystemIdle,
+        };
+        locking::lock(&mut session, reason).await;
     }
 }
 
@@ -133,9 +152,16 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 /// The vault compares passphrases as bytes (docs/format.md §1), so the same passphrase typed
 /// with another keyboard or input method (some produce decomposed accents) must give the same
 /// bytes: every passphrase a page sends is normalised to Unicode NFC here, the one place all of
-/// them pass through. (JavaScript's own `normalize` costs the Wasm nothing.)
+/// them pass through. (JavaScript's own `normalize` costs the Wasm nothing.) The text as typed
+/// is wiped once normalised: a `Secret` as it drops, a backup passphrase's `String` here.
 fn typed_passphrases_in_nfc(request: Request) -> Request {
-    let nfc = |text: String| -> String { js_sys::JsString::from(text).normalize("NFC").into() };
+    let normalized = |text: &str| -> String { js_sys::JsString::from(text).normalize("NFC").into() };
+    let nfc = |text: Secret| -> Secret { normalized(text.expose()).into() };
+    let nfc_string = |mut text: String| -> String {
+        let normal = normalized(&text);
+        text.zeroize();
+        normal
+    };
     match request {
         Request::CreateVault { passphrase } => Request::CreateVault { passphrase: nfc(passphrase) },
         Request::Unlock { passphrase } => Request::Unlock { passphrase: nfc(passphrase) },
@@ -147,9 +173,9 @@ fn typed_passphrases_in_nfc(request: Request) -> Request {
         }
         Request::RotateRecoveryCode { passphrase } => Request::RotateRecoveryCode { passphrase: nfc(passphrase) },
         Request::ExportBundle { passphrase, is_vault_passphrase } => {
-            Request::ExportBundle { passphrase: nfc(passphrase), is_vault_passphrase }
+            Request::ExportBundle { passphrase: nfc_string(passphrase), is_vault_passphrase }
         }
-        Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc(passphrase) },
+        Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc_string(passphrase) },
         Request::SetKdfParams { passphrase, params } => Request::SetKdfParams { passphrase: nfc(passphrase), params },
         other => other,
     }

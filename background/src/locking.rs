@@ -48,15 +48,15 @@ async fn restore(session: &mut Session) {
     }
     let copy: Option<SessionCopy> = serde_wasm_bindgen::from_value(stored).ok();
     let now = now_ms();
-    if let Some(copy) = copy.as_ref().filter(|c| lock_policy::copy_still_valid(c, now)) {
-        if let Some((vault, kek)) = reopen(copy).await {
-            session.vault = Some(vault);
-            session.kek = Some(kek);
-            session.policy = copy.policy;
-            // Reopening is not activity: the deadline stays where the user's last request put it.
-            session.last_activity_ms = copy.last_activity_ms;
-            return;
-        }
+    if let Some(copy) = copy.as_ref().filter(|c| lock_policy::copy_still_valid(c, now))
+        && let Some((vault, kek)) = reopen(copy).await
+    {
+        session.vault = Some(vault);
+        session.kek = Some(kek);
+        session.policy = copy.policy;
+        // Reopening is not activity: the deadline stays where the user's last request put it.
+        session.last_activity_ms = copy.last_activity_ms;
+        return;
     }
     // Expired, strict, unreadable, or a KEK the passphrase no longer matches: nothing of it may
     // remain, and open pages must show the lock screen.
@@ -79,7 +79,9 @@ async fn reopen(copy: &SessionCopy) -> Option<(UnlockedVault<ChromeStore>, Kek)>
 
 /// A request used the vault: the inactivity window starts again.
 pub async fn touch(session: &mut Session) {
-    if !session.is_unlocked() {
+    // Overtaken by a lock: the lock that waits for this session removes the copy anyway, and
+    // must not find a fresh one with the key written just before it.
+    if !session.is_unlocked() || session.overtaken() {
         return;
     }
     session.last_activity_ms = now_ms();

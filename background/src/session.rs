@@ -60,6 +60,13 @@ impl Session {
         self.vault.is_some()
     }
 
+    /// A lock came while a committed request (`epoch::commit`) still finishes with this state:
+    /// it is forgotten as soon as that request ends, so nothing may be kept for later (no
+    /// session copy written, no deadline armed).
+    pub fn overtaken(&self) -> bool {
+        self.epoch != crate::epoch::current()
+    }
+
     /// A lock happened since this state was last used (the epoch was bumped while a request
     /// held it): forget everything before anyone uses it.
     fn catch_up(&mut self) {

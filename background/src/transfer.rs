@@ -18,12 +18,12 @@ use std::cell::RefCell;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::{sentence, to_response};
+use crate::errors::{Failure, sentence, to_response};
 use crate::session::Session;
 use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
 use sotto_glue::storage::ChromeStore;
 use sotto_vault::report::local_date_time;
-use sotto_vault::bundle::{BundleHeader, decrypt_bundle_with_root};
+use sotto_vault::bundle::{BundleHeader, DEFAULT_CHUNK_SIZE, decrypt_bundle_with_root, encrypt_bundle_with_root};
 use sotto_vault::{BundleError, Entry, UnlockedVault, VaultError};
 use zeroize::Zeroize;
 
@@ -148,27 +148,49 @@ async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault
     if passphrase.is_empty() {
         return Response::Error { code: ErrorCode::Invalid, message: "A backup needs a passphrase.".into() };
     }
-    if is_vault_passphrase {
-        // A typo here would make a backup that nobody can open: check it against the journal.
-        if let Err(failure) = crate::handlers::verify_passphrase(passphrase.clone()).await {
-            return failure.response();
+    // Reading every week from storage (done by the browser, off this thread) and the Argon2id
+    // runs (on this thread) are the export's largest costs and need nothing from each other: the
+    // read is asked for first, the key work happens while the browser reads.
+    let keys = async {
+        if is_vault_passphrase {
+            // A typo here would make a backup that nobody can open: check it against the journal
+            // this session unlocked.
+            let root = crate::kdf::derive(passphrase.clone(), vault.passphrase_kdf_input()).await?;
+            if !vault.passphrase_root_opens(&root) {
+                return Err(Failure::Vault(VaultError::WrongPassphrase));
+            }
         }
-    }
-    // Argon2id in a throwaway instance, for a fresh bundle salt. The backup is as hard to guess
-    // as the journal: the strength chosen in the settings.
-    let root = match crate::kdf::derive_for_new_passphrase(passphrase, vault.kdf_params()).await {
-        Ok(root) => root,
+        // Argon2id in a throwaway instance, for a fresh bundle salt. The backup is as hard to
+        // guess as the journal: the strength chosen in the settings.
+        crate::kdf::derive_for_new_passphrase(passphrase, vault.kdf_params()).await
+    };
+    let contents = async { vault.export_contents(now_ms()).await.map(Decrypted).map_err(Failure::Vault) };
+    // The first failure ends both: a mistyped passphrase does not wait for the whole journal.
+    let (contents, root) = match futures_util::future::try_join(contents, keys).await {
+        Ok(both) => both,
         Err(failure) => return failure.response(),
     };
-    let bytes = match vault.export_bundle_with_root(&root, now_ms()).await {
+    let sealed = encrypt_bundle_with_root(&contents.0, &root, DEFAULT_CHUNK_SIZE);
+    drop(contents);
+    let bytes = match sealed {
         Ok(bytes) => bytes,
-        Err(error) => return to_response(&error),
+        Err(error) => return to_response(&VaultError::from(error)),
     };
     let entry_count = vault.stored_entry_count();
     let total_bytes = bytes.len() as u64;
     let piece_count = piece_count(bytes.len());
     TRANSFERS.with(|t| t.borrow_mut().export = Some(bytes));
     Response::ExportReady { total_bytes, piece_count, entry_count }
+}
+
+/// The whole journal, decrypted for a bundle: wiped, not just freed, when dropped — after sealing,
+/// or when the export stops early (wrong passphrase, lock).
+struct Decrypted(sotto_vault::BundleContents);
+
+impl Drop for Decrypted {
+    fn drop(&mut self) {
+        self.0.entries.iter_mut().for_each(Zeroize::zeroize);
+    }
 }
 
 fn export_piece(index: u32) -> Response {
@@ -232,7 +254,8 @@ pub fn problem_of(error: &BundleError) -> ImportProblem {
         BundleError::InvalidParams(_) | BundleError::InvalidChunkSize(_) | BundleError::CorruptChunk { .. } | BundleError::Randomness => {
             ImportProblem::Damaged
         }
-        BundleError::InvalidPayload { .. } => ImportProblem::InvalidContents,
+        // Authentic, so written by a faulty program (or one far larger than any journal).
+        BundleError::InvalidPayload { .. } | BundleError::InvalidCompression | BundleError::TooLarge => ImportProblem::InvalidContents,
     }
 }
 

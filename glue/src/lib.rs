@@ -8,12 +8,15 @@
 //! - [`storage`]: `chrome.storage` as the vault's key-value store (used by the worker only).
 //! - [`events`]: how a page hears the worker's broadcasts ("locked", "vanished").
 //! - [`sender`]: who sent a message: Sotto's own pages and worker, or anyone else.
+//! - [`secret`]: passphrases and recovery codes in requests, wiped when dropped.
 //! - [`vanish`]: Shift ×3 in any Sotto page, and closing the page when Vanish runs.
 
 pub mod chrome;
 pub mod client;
 pub mod events;
 pub mod protocol;
+pub mod secret;
 pub mod sender;
 pub mod storage;
+pub mod tagged;
 pub mod vanish;

@@ -2,9 +2,13 @@
 //!
 //! Every message travels as an [`Envelope`] carrying [`PROTOCOL_VERSION`], so a page left open
 //! across an extension update gets a clear "reload" answer instead of a misread message.
-//! Requests and responses are one enum each, tagged by `type` in `snake_case`.
+//! Requests and responses are one enum each, tagged by `type` in `snake_case` (declared with
+//! [`tagged_enum!`](crate::tagged), which reads them without serde's buffering; the enums' bodies
+//! are left unindented inside it).
 //! Key material never appears in any variant: pages ask, the worker answers with results.
 
+pub use crate::secret::Secret;
+use crate::tagged::tagged_enum;
 use serde::{Deserialize, Serialize};
 pub use sotto_vault::{Entry, EntryId, KdfParams, Settings};
 
@@ -38,25 +42,29 @@ impl<T> Envelope<T> {
     }
 }
 
+tagged_enum! {
 /// A page's question to the worker.
 ///
-/// Passphrases and recovery codes travel page → worker only when the user typed them; no
-/// response ever carries key material (the recovery code is shown to the user once, at creation
-/// and rotation, because that is its whole purpose).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// Passphrases and recovery codes travel page → worker only when the user typed them, as
+/// [`Secret`]s (wiped when dropped, never printed); no response ever carries key material (the
+/// recovery code is shown to the user once, at creation and rotation, because that is its whole
+/// purpose). The two backup passphrases (`ExportBundle`, `ImportPreview`) are still `String`s
+/// (their handler, `background/src/transfer.rs`, takes them as such); the worker wipes them
+/// when it derives from them.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "a message, built once and serialised: boxing variants would only burden every sender")]
 pub enum Request {
     /// Liveness check: the worker echoes `nonce` back.
     Ping { nonce: String },
     /// Is there a vault, and is it unlocked? Answered with [`Response::Status`].
     Status,
     /// First run: create the vault. Answered with [`Response::Created`].
-    CreateVault { passphrase: String },
+    CreateVault { passphrase: Secret },
     /// Answered with [`Response::Unlocked`], or `Error { code: WrongPassphrase }`.
-    Unlock { passphrase: String },
+    Unlock { passphrase: Secret },
     /// Forgotten passphrase: the recovery code unlocks and sets a new passphrase.
     /// Answered with [`Response::Unlocked`], or `Error { code: WrongRecoveryCode }`.
-    ResetPassphrase { recovery_code: String, new_passphrase: String },
+    ResetPassphrase { recovery_code: Secret, new_passphrase: Secret },
     /// Lock now. Answered with `Status { state: Locked }`.
     Lock,
     /// Saves a new entry (the page generated its id with `EntryId::generate()`; the vault sets
@@ -81,9 +89,9 @@ pub enum Request {
     /// Replaces the settings; they take effect at once. Answered with [`Response::Settings`].
     SetSettings { settings: Settings },
     /// Answered with `Done`, or `Error { code: WrongPassphrase }` if `current` is wrong.
-    ChangePassphrase { current: String, new_passphrase: String },
+    ChangePassphrase { current: Secret, new_passphrase: Secret },
     /// Answered with [`Response::RecoveryCode`] (the new one; the old one stops working).
-    RotateRecoveryCode { passphrase: String },
+    RotateRecoveryCode { passphrase: Secret },
     /// Lock, discard drafts, close every Sotto page, move the active tab to the neutral page.
     /// Answered with `Done` (the asking page is about to be closed anyway).
     Vanish,
@@ -97,7 +105,7 @@ pub enum Request {
     /// Rewraps the key under `params` once `passphrase` (the journal's, which stays the same)
     /// checks out; entries are not re-encrypted. Answered with `Done`, or `Error` with
     /// `WrongPassphrase`, or `Invalid` for parameters weaker than the default or beyond its limits.
-    SetKdfParams { passphrase: String, params: KdfParams },
+    SetKdfParams { passphrase: Secret, params: KdfParams },
 
     // ---- Export and import of encrypted bundles (options page; worker side: background/src/transfer.rs).
     // Bundles can be tens of MB and runtime messages are JSON, so the bytes travel as base64 pieces.
@@ -122,6 +130,7 @@ pub enum Request {
     ImportCommit,
     /// Forgets any received or previewed import. Answered with `Done`.
     ImportCancel,
+}
 }
 
 /// Which entries a page wants. Every field narrows; the empty query is "everything, newest first".
@@ -181,9 +190,10 @@ pub enum VaultState {
     Unlocked,
 }
 
+tagged_enum! {
 /// The worker's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "a message, built once and serialised: boxing variants would only burden every sender")]
 pub enum Response {
     /// Answer to [`Request::Ping`].
     Pong {
@@ -237,6 +247,7 @@ pub enum Response {
     Locked,
     /// The request failed; `message` is written for the user.
     Error { code: ErrorCode, message: String },
+}
 }
 
 /// Why a request failed, for pages that react differently to different failures.
@@ -301,17 +312,18 @@ pub enum ImportProblem {
     NothingToImport,
 }
 
+tagged_enum! {
 /// What the worker tells every open Sotto page without being asked (worker → pages broadcast
 /// over `chrome.runtime.sendMessage`). Travels as an [`EventEnvelope`], whose `event` field
 /// (instead of `body`) keeps it apart from the requests pages send each other's way.
 /// Pages subscribe with `sotto_glue::events::on_worker_event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WorkerEvent {
     /// The vault just locked (keys zeroized, drafts gone): show the lock screen at once.
     Locked { reason: LockReason },
     /// Vanish ran: the page must close itself now (the worker closes tabs; a popup closes itself).
     Vanished,
+}
 }
 
 /// Why the vault locked, so a page can say so ("Locked after 5 minutes without activity").
@@ -346,6 +358,7 @@ impl EventEnvelope {
 }
 
 /// Checks an incoming envelope's version, so the worker answers a stale page clearly.
+#[allow(clippy::result_large_err, reason = "the error is the very answer the worker sends, once per message")]
 pub fn check_version<T>(envelope: &Envelope<T>) -> Result<(), Response> {
     if envelope.v == PROTOCOL_VERSION {
         Ok(())
@@ -363,6 +376,192 @@ pub fn check_version<T>(envelope: &Envelope<T>) -> Result<(), Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+    use serde_json::{Value, json};
+    use std::collections::BTreeSet;
+    use std::fmt::Debug;
+
+    /// Reads a JSON value the way `serde_wasm_bindgen` reads a JS object into a struct: each
+    /// member the struct names, looked up by name, in the order the struct names them. (Natively
+    /// serde_json's maps are sorted, so `type` is rarely first by position.)
+    struct ByName<'de>(&'de Value);
+
+    impl<'de> Deserializer<'de> for ByName<'de> {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(visitor)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            let object = self.0.as_object().ok_or_else(|| de::Error::custom("not an object"))?;
+            let present = fields.iter().filter_map(|field| object.get(*field).map(|value| (*field, value)));
+            visitor.visit_map(de::value::MapDeserializer::new(present))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    fn by_name<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+        T::deserialize(ByName(value))
+    }
+
+    /// The variant's name as Rust writes it (the start of its `Debug` text).
+    fn variant_name(sample: &impl Debug) -> String {
+        format!("{sample:?}").chars().take_while(|c| c.is_alphanumeric()).collect()
+    }
+
+    /// Every sample reads back equal: from serde_json text in document order (`type` first, as
+    /// serialized) and by name in any order (as in Wasm), inside an envelope too; and the
+    /// samples cover every variant, so Serialize and Deserialize cannot drift apart unseen.
+    fn every_variant_round_trips<T>(samples: &[T], variants: &[&str])
+    where
+        T: Serialize + DeserializeOwned + PartialEq + Debug,
+    {
+        for sample in samples {
+            let text = serde_json::to_string(sample).unwrap();
+            assert!(text.starts_with(r#"{"type":""#), "type comes first: {text}");
+            let read: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(&read, sample, "read from text");
+            let value = serde_json::to_value(sample).unwrap();
+            let read: T = by_name(&value).unwrap_or_else(|e| panic!("{value} by name: {e}"));
+            assert_eq!(&read, sample, "read by name");
+            let envelope = serde_json::to_string(&Envelope::new(sample)).unwrap();
+            let read: Envelope<T> = serde_json::from_str(&envelope).unwrap_or_else(|e| panic!("{envelope}: {e}"));
+            assert_eq!(&read.body, sample, "read in an envelope");
+        }
+        let covered: BTreeSet<String> = samples.iter().map(variant_name).collect();
+        let all: BTreeSet<String> = variants.iter().map(|name| name.to_string()).collect();
+        assert_eq!(covered, all, "a sample of every variant");
+    }
+
+    fn entry(note: &str) -> Entry {
+        let mut entry = Entry::new(EntryId::from_bytes([7; 16]), 1_790_000_000_000, 60, 6);
+        entry.note = note.into();
+        entry.tags = vec!["walk".into()];
+        entry.mood = Some(4);
+        entry.extra.insert("from_a_newer_version".into(), json!({"kept": [1, 2]}));
+        entry
+    }
+
+    #[test]
+    fn every_request_round_trips() {
+        let query = EntryQuery {
+            from_ms: Some(-5),
+            to_ms: Some(1_790_000_000_000),
+            limit: Some(7),
+            region: Some("lower_back".into()),
+            quality: Some("burning".into()),
+            tag: Some("walk".into()),
+            text: Some("stairs".into()),
+        };
+        let samples = [
+            Request::Ping { nonce: "n".into() },
+            Request::Status,
+            Request::CreateVault { passphrase: "correct horse".into() },
+            Request::Unlock { passphrase: "p".into() },
+            Request::ResetPassphrase { recovery_code: "ABCD-EFGH".into(), new_passphrase: "q".into() },
+            Request::Lock,
+            Request::SaveEntry { entry: entry("a") },
+            Request::UpdateEntry { previous: entry("a"), edited: entry("b") },
+            Request::DeleteEntry { entry: entry("c") },
+            Request::ListEntries { query },
+            Request::ListEntries { query: EntryQuery::default() },
+            Request::SetDraft { draft: json!({"intensity": 6, "note": "un", "regions": ["neck"]}) },
+            Request::GetDraft,
+            Request::GetSettings,
+            Request::SetSettings { settings: Settings::default() },
+            Request::ChangePassphrase { current: "p".into(), new_passphrase: "q".into() },
+            Request::RotateRecoveryCode { passphrase: "p".into() },
+            Request::Vanish,
+            Request::MeasureKdf { target_ms: 1000 },
+            Request::SetKdfParams { passphrase: "p".into(), params: KdfParams { m_cost_kib: 131072, t_cost: 4, p_cost: 1 } },
+            Request::ExportBundle { passphrase: "p".into(), is_vault_passphrase: false },
+            Request::ExportChunk { index: 3 },
+            Request::ExportFinish,
+            Request::ImportBegin { total_bytes: 1 << 40 },
+            Request::ImportChunk { index: 0, data: "AAEC".into() },
+            Request::ImportPreview { passphrase: "p".into() },
+            Request::ImportCommit,
+            Request::ImportCancel,
+        ];
+        every_variant_round_trips(&samples, Request::VARIANTS);
+    }
+
+    #[test]
+    fn every_response_round_trips() {
+        let samples = [
+            Response::Pong { nonce: "n".into(), worker_version: "0.1.0".into() },
+            Response::Status { state: VaultState::NoVault },
+            Response::Status { state: VaultState::Unlocked },
+            Response::Created { recovery_code: "ABCD-EFGH".into() },
+            Response::Unlocked { failed_attempts: vec![], problems: vec![] },
+            Response::Unlocked { failed_attempts: vec![1_790_000_000_000, -1], problems: vec!["rebuilt".into()] },
+            Response::EntrySaved { entry: entry("saved") },
+            Response::Entries { entries: vec![entry("a"), entry("b").to_tombstone()], unreadable: vec!["3–9 March".into()] },
+            Response::Draft { draft: None },
+            Response::Draft { draft: Some(json!({"intensity": 6, "time": null})) },
+            Response::Settings { settings: Settings::default() },
+            Response::RecoveryCode { recovery_code: "WXYZ".into() },
+            Response::KdfMeasured { current: KdfParams::DEFAULT, current_ms: 190, proposed: KdfParams::DEFAULT, proposed_ms: 1010 },
+            Response::ExportReady { total_bytes: 29_200_000, piece_count: 7, entry_count: 100_000 },
+            Response::BundlePiece { index: 1, data: "AAEC".into() },
+            Response::ImportPreviewed { entries: 2, deleted: 1, first_date: Some("2026-03-03".into()), last_date: Some("2026-03-09".into()), exported_at: 1_790_000_000_000 },
+            Response::ImportPreviewed { entries: 0, deleted: 0, first_date: None, last_date: None, exported_at: 0 },
+            Response::ImportRejected { reason: ImportProblem::Truncated, message: "cut short".into() },
+            Response::Imported { added: 1, updated: 2, deleted: 3, unchanged: 4 },
+            Response::Done,
+            Response::Locked,
+            Response::Error { code: ErrorCode::StorageFull, message: "full".into() },
+        ];
+        every_variant_round_trips(&samples, Response::VARIANTS);
+    }
+
+    #[test]
+    fn every_worker_event_round_trips() {
+        let samples = [WorkerEvent::Locked { reason: LockReason::ScreenLocked }, WorkerEvent::Vanished];
+        every_variant_round_trips(&samples, WorkerEvent::VARIANTS);
+        let broadcast = serde_json::to_string(&EventEnvelope::new(WorkerEvent::Vanished)).unwrap();
+        assert_eq!(serde_json::from_str::<EventEnvelope>(&broadcast).unwrap().event, WorkerEvent::Vanished);
+    }
+
+    #[test]
+    fn a_tagged_object_must_name_its_type_first_when_read_in_order() {
+        // Read by name (Wasm), any order works; read in document order, `type` must come first.
+        let sorted = json!({"nonce": "n", "type": "ping"});
+        assert_eq!(by_name::<Request>(&sorted).unwrap(), Request::Ping { nonce: "n".into() });
+        let error = serde_json::from_str::<Request>(r#"{"nonce": "n", "type": "ping"}"#).unwrap_err();
+        assert!(error.to_string().contains(r#"a Request needs its "type" member first, before "nonce""#), "{error}");
+        let error = by_name::<Request>(&json!({"nonce": "n"})).unwrap_err();
+        assert!(error.to_string().contains(r#"needs its "type" member first"#), "{error}");
+        let error = by_name::<Request>(&json!({})).unwrap_err();
+        assert!(error.to_string().contains("missing field `type`"), "{error}");
+        let error = by_name::<Response>(&json!({"type": "pong", "nonce": "n"})).unwrap_err();
+        assert!(error.to_string().contains("missing field `worker_version`"), "{error}");
+        // Members of other variants are not this variant's business, as with serde's own reader.
+        let status = by_name::<Request>(&json!({"type": "status", "nonce": "n"})).unwrap();
+        assert_eq!(status, Request::Status);
+    }
+
+    #[test]
+    fn every_member_is_in_the_list_a_reader_by_name_is_given() {
+        let members = Request::members();
+        assert_eq!(members[0], "type");
+        let unique: BTreeSet<_> = members.iter().collect();
+        assert_eq!(unique.len(), members.len(), "each member once: {members:?}");
+        for name in ["nonce", "passphrase", "entry", "previous", "edited", "query", "draft", "total_bytes", "data"] {
+            assert!(members.contains(&name), "{name}");
+        }
+        assert_eq!(WorkerEvent::members(), ["type", "reason"]);
+    }
 
     #[test]
     fn requests_use_a_stable_tagged_json_shape() {
@@ -393,9 +592,9 @@ mod tests {
         let rejected = Response::ImportRejected { reason: ImportProblem::WrongPassphrase, message: "m".into() };
         let json = serde_json::to_value(&rejected).unwrap();
         assert_eq!(json["reason"], "wrong_passphrase");
-        let back: Response = serde_json::from_value(json).unwrap();
+        let back: Response = by_name(&json).unwrap();
         assert_eq!(back, rejected);
-        let commit: Request = serde_json::from_value(serde_json::json!({"type": "import_commit"})).unwrap();
+        let commit: Request = by_name(&serde_json::json!({"type": "import_commit"})).unwrap();
         assert_eq!(commit, Request::ImportCommit);
     }
 
@@ -408,7 +607,7 @@ mod tests {
             serde_json::json!({"type": "set_kdf_params", "passphrase": "p", "params": {"m_cost_kib": 65536, "t_cost": 12, "p_cost": 1}})
         );
         let measured = Response::KdfMeasured { current: KdfParams::DEFAULT, current_ms: 190, proposed: params, proposed_ms: 1010 };
-        let back: Response = serde_json::from_value(serde_json::to_value(&measured).unwrap()).unwrap();
+        let back: Response = by_name(&serde_json::to_value(&measured).unwrap()).unwrap();
         assert_eq!(back, measured);
     }
 

@@ -460,7 +460,8 @@ mod tests {
     fn the_checks_catch_broken_bundles() {
         let all = FhirSections { body_sites: true, medications: true, notes: true };
         let good = fhir_bundle(&sample(), all, 0);
-        let breakages: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        type Breakage = Box<dyn Fn(&mut Value)>;
+        let breakages: Vec<(&str, Breakage)> = vec![
             ("status", Box::new(|b| b["entry"][1]["resource"]["status"] = json!("done"))),
             ("loinc", Box::new(|b| b["entry"][1]["resource"]["code"]["coding"][0]["code"] = json!("72514-4"))),
             ("subject", Box::new(|b| b["entry"][1]["resource"]["subject"]["reference"] = json!("Patient/1"))),

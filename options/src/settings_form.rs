@@ -170,7 +170,7 @@ fn passphrase_form(props: &SectionProps) -> Html {
                 return;
             }
             busy.set(true);
-            let request_body = Request::ChangePassphrase { current: (*current).clone(), new_passphrase: (*new).clone() };
+            let request_body = Request::ChangePassphrase { current: (*current).clone().into(), new_passphrase: (*new).clone().into() };
             let (current, new, repeat, outcome, busy, on_locked) =
                 (current.clone(), new.clone(), repeat.clone(), outcome.clone(), busy.clone(), on_locked.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -220,7 +220,7 @@ fn recovery_form(props: &SectionProps) -> Html {
             e.prevent_default();
             busy.set(true);
             problem.set(None);
-            let body = Request::RotateRecoveryCode { passphrase: (*passphrase).clone() };
+            let body = Request::RotateRecoveryCode { passphrase: (*passphrase).clone().into() };
             let (passphrase, code, problem, busy, on_locked) = (passphrase.clone(), code.clone(), problem.clone(), busy.clone(), on_locked.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match request(body, &on_locked).await {

@@ -82,7 +82,7 @@ pub fn strength_form(props: &SectionProps) -> Html {
             // Checking the passphrase, then wrapping under the new strength: the old time plus the new.
             busy.set(Some(tf("options_strength_applying", &[&seconds(chosen.current_ms.saturating_add(chosen.proposed_ms))])));
             outcome.set(None);
-            let body = Request::SetKdfParams { passphrase: (*passphrase).clone(), params: chosen.proposed };
+            let body = Request::SetKdfParams { passphrase: (*passphrase).clone().into(), params: chosen.proposed };
             let (measured, passphrase, busy, outcome, on_locked) = (measured.clone(), passphrase.clone(), busy.clone(), outcome.clone(), on_locked.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match request(body, &on_locked).await {

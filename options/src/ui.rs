@@ -33,6 +33,7 @@ fn vocabulary_label(prefix: &str, key: &str, english: &str) -> String {
 
 /// What a section gets back from the worker, with the two answers every section treats alike
 /// already handled: `Locked` (the page shows its lock screen) and unreachable (a sentence).
+#[allow(clippy::large_enum_variant, reason = "one answer per request, matched at once: boxing the response would buy nothing")]
 pub enum Answer {
     Got(Response),
     Locked,

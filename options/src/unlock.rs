@@ -50,7 +50,7 @@ pub fn unlock_form(props: &UnlockProps) -> Html {
             let (text, busy, problem, on_unlocked, passphrase) =
                 ((*passphrase).clone(), busy.clone(), problem.clone(), on_unlocked.clone(), passphrase.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match request(Request::Unlock { passphrase: text }, &Callback::noop()).await {
+                match request(Request::Unlock { passphrase: text.into() }, &Callback::noop()).await {
                     Answer::Got(Response::Unlocked { failed_attempts, problems }) => {
                         passphrase.set(String::new());
                         on_unlocked.emit(notices(&failed_attempts, problems));

@@ -87,6 +87,7 @@ struct JournalState {
     notice_open: bool,
 }
 
+#[allow(clippy::large_enum_variant, reason = "one action per user event, reduced at once: boxing the saved entry would buy nothing")]
 enum Action {
     Edit(FormEdit),
     Listed { entries: Vec<Entry>, unreadable: Vec<String> },
@@ -106,7 +107,7 @@ enum Action {
 }
 
 fn newest_first(entries: &mut [Entry]) {
-    entries.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
 }
 
 impl Reducible for JournalState {
@@ -156,10 +157,10 @@ impl Reducible for JournalState {
             }
             Action::Problem(problem) => next.status = SaveStatus::Problem(problem),
             Action::UndoExpired(id) => {
-                if let SaveStatus::Saved { entry, form, .. } = &next.status {
-                    if entry.id == id {
-                        next.status = SaveStatus::Saved { entry: entry.clone(), form: form.clone(), undo: false };
-                    }
+                if let SaveStatus::Saved { entry, form, .. } = &next.status
+                    && entry.id == id
+                {
+                    next.status = SaveStatus::Saved { entry: entry.clone(), form: form.clone(), undo: false };
                 }
             }
             Action::Undoing => {
@@ -202,8 +203,11 @@ fn first_keys(recent: impl Iterator<Item = String>, common: &[String], selected:
     keys
 }
 
+/// Chips as (key, label), as `Chips` takes them.
+type Labelled = Vec<(String, String)>;
+
 /// Splits a vocabulary into (first, rest) with labels.
-fn chip_lists(first: Vec<String>, all: impl Iterator<Item = String>, label: fn(&str) -> String) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn chip_lists(first: Vec<String>, all: impl Iterator<Item = String>, label: fn(&str) -> String) -> (Labelled, Labelled) {
     let rest = all.filter(|k| !first.contains(k)).map(|k| (k.clone(), label(&k))).collect();
     let first = first.into_iter().map(|k| (k.clone(), label(&k))).collect();
     (first, rest)
@@ -281,10 +285,8 @@ async fn remember_extras(settings: Option<Settings>, form: &LogForm, dispatcher:
             changed = true;
         }
     }
-    if changed {
-        if let Ok(Response::Settings { settings }) = call(Request::SetSettings { settings }).await {
-            dispatcher.dispatch(Action::SettingsRead(settings));
-        }
+    if changed && let Ok(Response::Settings { settings }) = call(Request::SetSettings { settings }).await {
+        dispatcher.dispatch(Action::SettingsRead(settings));
     }
 }
 

@@ -111,7 +111,10 @@ struct AppProps {
 
 /// The first question, still waiting for its answer (taken once by the app).
 #[derive(Clone, Default)]
-struct Asking(Rc<std::cell::RefCell<Option<Pin<Box<dyn Future<Output = Screen>>>>>>);
+struct Asking(Rc<std::cell::RefCell<Option<FirstScreen>>>);
+
+/// The answer to the first question, as the screen it leads to.
+type FirstScreen = Pin<Box<dyn Future<Output = Screen>>>;
 
 impl PartialEq for Asking {
     fn eq(&self, other: &Self) -> bool {

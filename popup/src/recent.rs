@@ -30,17 +30,17 @@ pub struct RecentProps {
 }
 
 /// The trend line: one point per day of the last seven that has entries (the day's mean),
-/// x by day (today on the right), y by intensity (10 on top).
+/// x by day (today on the right), y by intensity (10 on top). Drawn from two points on.
 pub fn trend_points(entries: &[Entry], now: i64) -> Vec<(f64, f64)> {
     let today = day_number(now, offset_at_for_trend(now));
     let mut sums = [(0u32, 0u32); 7];
     for entry in entries.iter().filter(|e| !e.deleted) {
         let days_ago = today - day_number(entry.occurred_at, entry.utc_offset_minutes);
-        if let Ok(slot) = usize::try_from(6 - days_ago) {
-            if let Some(sum) = sums.get_mut(slot) {
-                sum.0 += u32::from(entry.intensity.min(10));
-                sum.1 += 1;
-            }
+        if let Ok(slot) = usize::try_from(6 - days_ago)
+            && let Some(sum) = sums.get_mut(slot)
+        {
+            sum.0 += u32::from(entry.intensity.min(10));
+            sum.1 += 1;
         }
     }
     let step = (WIDTH - 2.0 * PAD) / 6.0;
@@ -61,6 +61,11 @@ fn offset_at_for_trend(now: i64) -> i16 {
 
 fn trend(entries: &[Entry], now: i64) -> Html {
     let points = trend_points(entries, now);
+    if points.len() < 2 {
+        // One day of entries makes a lone dot on the dotted middle line, which reads as nothing
+        // (or as a broken chart): say when the line will come instead.
+        return html! { <p class="status">{ t("popup_trend_one_day") }</p> };
+    }
     let (Some(low), Some(high)) = (entries.iter().map(|e| e.intensity).min(), entries.iter().map(|e| e.intensity).max()) else {
         return html! {};
     };
@@ -70,9 +75,7 @@ fn trend(entries: &[Entry], now: i64) -> Html {
     html! {
         <svg class="trend" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img" aria-label={summary}>
             <line class="trend-mid" x1="0" x2={WIDTH.to_string()} y1={mid.to_string()} y2={mid.to_string()} vector-effect="non-scaling-stroke" />
-            if points.len() > 1 {
-                <polyline class="trend-line" points={line} fill="none" vector-effect="non-scaling-stroke" />
-            }
+            <polyline class="trend-line" points={line} fill="none" vector-effect="non-scaling-stroke" />
             { for points.iter().map(|(x, y)| html! {
                 <circle class="trend-dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="2.5" vector-effect="non-scaling-stroke" />
             }) }

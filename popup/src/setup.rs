@@ -44,7 +44,7 @@ pub fn setup(props: &SetupProps) -> Html {
             busy.set(true);
             error.set(None);
             let (request, busy, error, on_created) =
-                (Request::CreateVault { passphrase: (*passphrase).clone() }, busy.clone(), error.clone(), on_created.clone());
+                (Request::CreateVault { passphrase: (*passphrase).clone().into() }, busy.clone(), error.clone(), on_created.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match call(request).await {
                     Ok(Response::Created { recovery_code }) => {

@@ -92,7 +92,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 error.set(Some(t("popup_passphrase_empty")));
                 return;
             }
-            finish(Request::Unlock { passphrase: (*passphrase).clone() }, None);
+            finish(Request::Unlock { passphrase: (*passphrase).clone().into() }, None);
         })
     };
     let on_reset = {
@@ -112,7 +112,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 return;
             }
             let request =
-                Request::ResetPassphrase { recovery_code: (*code).clone(), new_passphrase: (*new_passphrase).clone() };
+                Request::ResetPassphrase { recovery_code: (*code).clone().into(), new_passphrase: (*new_passphrase).clone().into() };
             finish(request, Some(t("popup_passphrase_was_reset")));
         })
     };

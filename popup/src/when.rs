@@ -31,10 +31,10 @@ pub fn when_picker(props: &WhenPickerProps) -> Html {
     {
         let time_input = time_input.clone();
         use_effect_with(current.minute(), move |minute| {
-            if let (Some(input), Some(minute)) = (time_input.cast::<HtmlInputElement>(), *minute) {
-                if parse_hhmm(&input.value()) != Some(minute) {
-                    input.set_value(&hhmm(minute));
-                }
+            if let (Some(input), Some(minute)) = (time_input.cast::<HtmlInputElement>(), *minute)
+                && parse_hhmm(&input.value()) != Some(minute)
+            {
+                input.set_value(&hhmm(minute));
             }
         });
     }

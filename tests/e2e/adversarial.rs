@@ -139,26 +139,6 @@ pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 // ---- 1 + 2: no plaintext at rest, zero network ---------------------------------------------
 
-/// The popup's first run, driven by keyboard as a person does it; returns the recovery code.
-fn set_up_in_popup(popup: &Page) -> String {
-    popup.wait_for_role("heading", "Set up your private journal");
-    popup.wait_until("document.activeElement && document.activeElement.id === 'new-passphrase'", Duration::from_secs(15));
-    popup.type_text(PASSPHRASE);
-    popup.fill("textbox", "Type it again", PASSPHRASE);
-    popup.click("button", "Create journal");
-    popup.wait_for_text("It is shown only now.");
-    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
-    let code = code.as_str().unwrap_or_default().to_string();
-    assert_eq!(code.len(), 39, "{code}");
-    popup.click("button", "I have written it down");
-    popup.wait_until("document.activeElement && document.activeElement.id === 'recovery-last-group'", Duration::from_secs(15));
-    popup.type_text(code.rsplit('-').next().unwrap_or_default());
-    popup.press("Enter");
-    popup.wait_for_role("form", "New entry");
-    popup.wait_until("document.activeElement && document.activeElement.name === 'intensity'", Duration::from_secs(15));
-    code
-}
-
 #[test]
 fn nothing_typed_nor_when_nor_any_key_is_at_rest_and_no_extension_context_touches_the_network() {
     let mut browser = Browser::launch_with(LaunchOptions { record_network: true, ..LaunchOptions::default() });
@@ -169,8 +149,7 @@ fn nothing_typed_nor_when_nor_any_key_is_at_rest_and_no_extension_context_touche
     let custom_marker = format!("MKCR{run}region");
 
     // The popup, as a person uses it: set up, then one entry typed with a note.
-    let popup = browser.open_extension_page("popup.html");
-    let code = set_up_in_popup(&popup);
+    let (popup, code) = crate::popup::set_up_with(&browser, PASSPHRASE);
     popup.type_text("4");
     popup.fill("textbox", "Note (optional)", &typed_marker);
     popup.press("Enter");
@@ -322,8 +301,7 @@ struct Expect {
 #[test]
 fn tampering_with_each_stored_record_is_detected_with_its_own_message_and_the_rest_stays_readable() {
     let browser = Browser::launch();
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let page = browser.options_with_new_journal(PASSPHRASE);
     save(&page, entry(&id(1), T_A, "week-a-first"));
     let storage_a1 = storage(&page, "local");
     save(&page, entry(&id(2), T_A2, "week-a-second"));
@@ -502,8 +480,7 @@ fn tampering_with_each_stored_record_is_detected_with_its_own_message_and_the_re
 #[test]
 fn tampering_the_manifest_and_the_activity_log_is_reported_to_the_user() {
     let browser = Browser::launch();
-    let page = browser.open_extension_page("options.html");
-    page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}));
+    let page = browser.options_with_new_journal(PASSPHRASE);
     save(&page, entry(&id(1), T_A, "week-a"));
     let old = storage(&page, "local");
     save(&page, entry(&id(2), T_C, "week-c"));
@@ -580,8 +557,7 @@ fn stopping_the_worker_during_saves_never_corrupts_and_never_loses_a_reported_sa
     const ROUNDS: u64 = 12;
     const SAVES_PER_ROUND: u64 = 6;
     let browser = Browser::launch();
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let page = browser.options_with_new_journal(PASSPHRASE);
     let mut reported = Vec::new();
     let mut lost_answers = 0;
     for round in 0..ROUNDS {
@@ -644,14 +620,13 @@ fn stopping_the_worker_during_saves_never_corrupts_and_never_loses_a_reported_sa
 fn popup_and_options_saving_and_editing_at_the_same_time_lose_nothing() {
     const EACH: u64 = 15;
     let browser = Browser::launch();
-    let options = browser.open_extension_page("options.html");
-    assert_eq!(options.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let options = browser.options_with_new_journal(PASSPHRASE);
     let popup = browser.open_extension_page("popup.html");
     let shared = save(&options, entry(&id(1), T_B, "shared"));
 
     // Both pages fire all their saves into the same weeks at once, plus an edit of the same entry.
     let script = |page_no: u64| {
-        let saves: Vec<Value> = (0..EACH).map(|i| entry(&id(1000 * (page_no + 1) + i), T_A + (i * 3600_000) as i64, &format!("p{page_no}-{i}"))).collect();
+        let saves: Vec<Value> = (0..EACH).map(|i| entry(&id(1000 * (page_no + 1) + i), T_A + (i * 3_600_000) as i64, &format!("p{page_no}-{i}"))).collect();
         let mut edited = shared.clone();
         edited["note"] = json!(format!("edited by page {page_no}"));
         format!(
@@ -696,8 +671,7 @@ fn storage_is_unlimited_and_a_save_that_does_not_fit_says_so_and_keeps_everythin
         &[],
     );
     let browser = Browser::launch_with(LaunchOptions { extension_dir: Some(variant.clone()), ..LaunchOptions::default() });
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let page = browser.options_with_new_journal(PASSPHRASE);
     save(&page, entry(&id(1), T_A, "before-full"));
     let quota = page.eval("chrome.storage.local.QUOTA_BYTES").as_u64().unwrap();
     let used = page.eval("chrome.storage.local.getBytesInUse(null)").as_u64().unwrap();
@@ -733,8 +707,7 @@ fn web_pages_cannot_address_the_worker_nor_tell_that_sotto_is_installed() {
     // externally_connectable, so no `chrome.runtime.sendMessage`, and no web_accessible_resources,
     // so not one of Sotto's files loads in it (a page cannot even learn that Sotto is installed).
     let browser = Browser::launch();
-    let options = browser.open_extension_page("options.html");
-    assert_eq!(options.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let options = browser.options_with_new_journal(PASSPHRASE);
     save(&options, entry(&id(1), T_A, "secret-note"));
     let web = browser.open("data:text/html,<title>web</title><p>an ordinary page</p>");
     assert_eq!(web.eval("typeof chrome === 'undefined' || !chrome.runtime || typeof chrome.runtime.sendMessage !== 'function'"), json!(true));

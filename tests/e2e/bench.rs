@@ -37,7 +37,7 @@ fn median(values: &[f64]) -> f64 {
     let mid = v.len() / 2;
     if v.is_empty() {
         f64::NAN
-    } else if v.len() % 2 == 0 {
+    } else if v.len().is_multiple_of(2) {
         (v[mid - 1] + v[mid]) / 2.0
     } else {
         v[mid]
@@ -60,6 +60,12 @@ fn b64(bytes: &[u8]) -> String {
 /// committed merge. Putting the file into the page first is not timed.
 fn import(page: &Page, bytes: &[u8]) -> f64 {
     const PIECE: usize = 4 * 1024 * 1024;
+    // The POST goes to the worker only once it controls the page (`clients.claim()` on activate):
+    // a page opened in a fresh browser may be a moment ahead of it.
+    let controlled = page.eval(
+        "(async () => { for (let i = 0; i < 250 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 20)); return !!navigator.serviceWorker.controller; })()",
+    );
+    assert_eq!(controlled, json!(true), "the worker never took control of the page");
     page.eval("window.sottoPieces = []; true");
     for piece in bytes.chunks(PIECE) {
         page.eval(&format!("sottoPieces.push(Uint8Array.from(atob('{}'), (c) => c.charCodeAt(0))); true", b64(piece)));

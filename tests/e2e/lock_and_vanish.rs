@@ -9,25 +9,13 @@ use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 /// Where Vanish sends the tab in these tests. Navigation is the browser's, not the extension's;
-/// the host resolver rule below makes it fail at once, so nothing reaches a network.
-// Loopback: a test never makes a request off this machine (nothing listens on port 9).
+/// the harness's host resolver rule makes every host name fail at once, and this is loopback
+/// with nothing listening on port 9: a test never makes a request off this machine.
 pub(crate) const NEUTRAL: &str = "http://127.0.0.1:9/neutral";
-const NO_NETWORK: &str = "--host-resolver-rules=MAP * ~NOTFOUND";
-
-pub(crate) fn launch() -> Browser {
-    Browser::launch_with(LaunchOptions { args: vec![NO_NETWORK.into()], ..LaunchOptions::default() })
-}
 
 fn entry(id: &str, note: &str) -> Value {
     json!({"id": id, "revision": 0, "occurred_at": 1_763_900_000_000_i64, "utc_offset_minutes": 0,
            "intensity": 5, "note": note, "regions": [{"region": "lower_back_left"}]})
-}
-
-/// Creates the vault from an options tab and returns that tab.
-pub(crate) fn with_vault(browser: &Browser) -> Page {
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
-    page
 }
 
 pub(crate) fn set_settings(page: &Page, change: Value) -> Value {
@@ -98,24 +86,14 @@ pub(crate) fn wait_vanished(browser: &Browser, watched_tab: Option<&str>, neutra
 /// The URLs of the tabs the user sees (`document.visibilityState` is "visible" only in the active
 /// tab of a window); at least one, or the list is `[""]`, which no check accepts.
 fn seen_tabs(browser: &Browser) -> Vec<String> {
-    let seen: Vec<String> = browser
-        .cdp
-        .targets()
-        .into_iter()
-        .filter(|t| t.kind == "page")
-        .filter_map(|t| {
-            let url = t.url.clone();
-            let visible = Page::new(std::sync::Arc::clone(&browser.cdp), t).try_eval("document.visibilityState") == Ok(json!("visible"));
-            visible.then_some(url)
-        })
-        .collect();
+    let seen = browser.seen_tab_urls();
     if seen.is_empty() { vec![String::new()] } else { seen }
 }
 
 #[test]
 fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode() {
-    let browser = launch();
-    let page = with_vault(&browser);
+    let browser = Browser::launch();
+    let page = browser.options_with_new_journal(PASSPHRASE);
     page.ask_worker(json!({"type": "lock"}));
     // A fresh worker, then a real unlock: Argon2id must run outside the worker's own memory.
     browser.stop_worker_and_wait(&page);
@@ -164,8 +142,8 @@ fn a_restarted_worker_keeps_the_session_in_default_mode_and_locks_in_strict_mode
 
 #[test]
 fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
-    let browser = launch();
-    let page = with_vault(&browser);
+    let mut browser = Browser::launch();
+    let page = browser.options_with_new_journal(PASSPHRASE);
     set_settings(&page, json!({"auto_lock_minutes": 1, "lock_on_idle": false}));
     page.ask_worker(json!({"type": "set_draft", "draft": {"note": "half-typed"}}));
     record_events(&page);
@@ -178,14 +156,16 @@ fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
     // The worker sleeps through the deadline: the alarm must wake it and remove every copy.
     browser.stop_worker_and_wait(&page);
     let deadline = last_activity + Duration::from_secs(60);
-    let mut locked_at = None;
-    while Instant::now() < deadline + Duration::from_secs(45) {
-        if !session_storage(&page).contains("unlocked_session") {
-            locked_at = Some(last_activity.elapsed());
-            break;
+    // A minute of waiting for the alarm: another test may use this browser's place meanwhile.
+    let locked_at = browser.lend_slot_while(|| {
+        while Instant::now() < deadline + Duration::from_secs(45) {
+            if !session_storage(&page).contains("unlocked_session") {
+                return Some(last_activity.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(250));
         }
-        std::thread::sleep(Duration::from_millis(250));
-    }
+        None
+    });
     let locked_at = locked_at.expect("the session copy outlived its deadline");
     eprintln!("auto-lock: session copy gone {locked_at:?} after the last vault request (window 60 s)");
     assert!(locked_at >= Duration::from_secs(59), "locked too early: {locked_at:?}");
@@ -197,8 +177,8 @@ fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
 
 #[test]
 fn vanish_from_the_request_the_context_menu_and_shift_three_times() {
-    let browser = launch();
-    let page = with_vault(&browser);
+    let browser = Browser::launch();
+    let page = browser.options_with_new_journal(PASSPHRASE);
     set_settings(&page, json!({"vanish_url": NEUTRAL, "discreet_mode": true}));
     // Discreet mode and the behaviour preferences: readable while locked, and only these four.
     let prefs = local_storage(&page);
@@ -326,10 +306,10 @@ fn the_real_vanish_shortcut_works_from_a_web_page_tab() {
     let xvfb = Xvfb::start().unwrap_or_else(|why| panic!("{why}"));
     let browser = Browser::launch_with(LaunchOptions {
         headful: true,
-        args: vec![NO_NETWORK.into(), format!("--display={}", xvfb.display), "--ozone-platform=x11".into()],
+        args: vec![format!("--display={}", xvfb.display), "--ozone-platform=x11".into()],
         ..LaunchOptions::default()
     });
-    let page = with_vault(&browser);
+    let page = browser.options_with_new_journal(PASSPHRASE);
     set_settings(&page, json!({"vanish_url": NEUTRAL}));
     let web = browser.open("data:text/html,<title>web</title><p>an ordinary page</p>");
     browser.cdp.call("Target.activateTarget", json!({"targetId": web.target.target_id}), None).expect("activate");
@@ -366,14 +346,26 @@ fn bundle_with_note(note: &str) -> Vec<u8> {
 #[test]
 fn a_lock_leaves_no_key_draft_or_previewed_backup_in_the_workers_memory() {
     // "On lock: zeroize every key and every decrypted entry the worker cached, clear drafts, clear
-    // the session copy." Dropping is not wiping: Wasm memory is never returned, so freed bytes stay
+    // the session copy" — and every copy a save or a listing made on the way. Dropping is not wiping: Wasm memory is never returned, so freed bytes stay
     // readable in a heap dump until reused. Scan all of it (freed parts included) after a lock.
     use base64::Engine as _;
-    let browser = launch();
-    let page = with_vault(&browser);
+    let browser = Browser::launch();
+    let page = browser.options_with_new_journal(PASSPHRASE);
     // A draft typed key by key (each keystroke replaces the held draft), never read back.
     for typed in ["marker-DRAFT-q", "marker-DRAFT-qz", "marker-DRAFT-qzx"] {
         assert_eq!(page.ask_worker(json!({"type": "set_draft", "draft": {"note": typed}})), json!({"type": "done"}));
+    }
+    // Entries saved, edited and listed: their records were sealed, read back and decrypted, and
+    // every one of those copies freed (the journal itself stays, encrypted, in storage).
+    let saved = page.ask_worker(json!({"type": "save_entry", "entry": entry("00112233445566778899aabbccddeeff", "marker-SAVED-note")}));
+    assert_eq!(saved["type"], "entry_saved", "{saved}");
+    let mut edited = saved["entry"].clone();
+    edited["note"] = json!("marker-EDITED-note");
+    let updated = page.ask_worker(json!({"type": "update_entry", "previous": saved["entry"], "edited": edited}));
+    assert_eq!(updated["type"], "entry_saved", "{updated}");
+    for _ in 0..2 {
+        let listed = page.ask_worker(json!({"type": "list_entries", "query": {}}));
+        assert_eq!(listed["entries"][0]["note"], "marker-EDITED-note", "{listed}");
     }
     // Several requests, so the session copy was written several times.
     for _ in 0..3 {
@@ -390,11 +382,20 @@ fn a_lock_leaves_no_key_draft_or_previewed_backup_in_the_workers_memory() {
     let previewed = page.ask_worker(json!({"type": "import_preview", "passphrase": PASSPHRASE}));
     assert_eq!(previewed["type"], "import_previewed", "{previewed}");
 
-    let needles = [b"marker-DRAFT-q".to_vec(), kek.clone(), kek_base64.clone().into_bytes(), b"marker-IMPORT-note".to_vec()];
-    let names = ["the draft", "the KEK", "the KEK in base64", "the previewed backup's entry"];
+    let needles = [
+        b"marker-DRAFT-q".to_vec(),
+        kek.clone(),
+        kek_base64.clone().into_bytes(),
+        b"marker-IMPORT-note".to_vec(),
+        b"marker-SAVED-note".to_vec(),
+        b"marker-EDITED-note".to_vec(),
+    ];
+    let names = ["the draft", "the KEK", "the KEK in base64", "the previewed backup's entry", "a saved entry's first version", "a saved and listed entry"];
     let before = browser.worker_wasm_memory_count(&needles);
     eprintln!("copies in the worker's Wasm memory while unlocked: {before:?}");
     assert!(before[0] > 0 && before[1] > 0 && before[3] > 0, "the scan does not see what the worker holds: {before:?}");
+    // (The saved entries are not held while unlocked either: nothing caches them, and their freed
+    // copies are wiped as they are freed, so only the lock-time check applies to them.)
 
     page.ask_worker(json!({"type": "lock"}));
     let after = browser.worker_wasm_memory_count(&needles);

@@ -4,7 +4,7 @@
 //! and afterwards nothing is damaged. Ordering assertions only, no timings.
 
 use crate::harness::{Browser, Page};
-use crate::lock_and_vanish::{launch, neutral_tabs, session_storage, set_settings, wait_vanished, with_vault, NEUTRAL};
+use crate::lock_and_vanish::{neutral_tabs, session_storage, set_settings, wait_vanished, NEUTRAL};
 use crate::options::{generated_bundle, PASSPHRASE};
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -16,8 +16,8 @@ const COUNT: u64 = 3_000;
 /// does (the file POSTed to the worker, then preview and commit).
 fn import_journal(page: &Page) {
     // The worker answers the page's fetch only once it controls the page: after a reload.
-    page.eval("location.reload(); true");
-    page.wait_until("document.readyState === 'complete' && navigator.serviceWorker.controller !== null", Duration::from_secs(10));
+    page.reload();
+    page.wait_until("navigator.serviceWorker.controller !== null", Duration::from_secs(10));
     // A light KDF for the seed bundle only: the export below uses the journal's own settings.
     let bytes = generated_bundle(COUNT as usize, sotto_vault::KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 });
     let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
@@ -59,7 +59,7 @@ fn start_export(page: &Page, then: &str) {
 #[test]
 fn a_lock_during_a_long_export_answers_first_and_the_export_is_abandoned() {
     let browser = Browser::launch();
-    let page = with_vault(&browser);
+    let page = browser.options_with_new_journal(PASSPHRASE);
     import_journal(&page);
     page.eval("window.order = []; chrome.runtime.onMessage.addListener((m) => { if (m && m.event) order.push('event:' + m.event.type); }); true");
     // When the abandoned export answers, the lock has already taken effect: the session copy is
@@ -82,8 +82,8 @@ fn a_lock_during_a_long_export_answers_first_and_the_export_is_abandoned() {
 
 #[test]
 fn vanish_during_a_long_export_closes_pages_and_moves_the_tab_before_the_export_answers() {
-    let browser = launch();
-    let page = with_vault(&browser);
+    let browser = Browser::launch();
+    let page = browser.options_with_new_journal(PASSPHRASE);
     set_settings(&page, json!({"vanish_url": NEUTRAL}));
     import_journal(&page);
     let popup = browser.open_extension_page("popup.html");

@@ -29,10 +29,10 @@ fn tricky_entries() -> Vec<Value> {
     ]
 }
 
-/// A fresh journal holding the tricky entries (one of them deleted); returns the options page.
+/// A fresh journal holding the tricky entries (one of them deleted); returns the options page,
+/// showing the open journal.
 fn journal_with_entries(browser: &Browser) -> Page {
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let page = browser.options_with_new_journal(PASSPHRASE);
     for entry in tricky_entries() {
         let saved = page.ask_worker(json!({"type": "save_entry", "entry": entry}));
         assert_eq!(saved["type"], "entry_saved", "{saved}");
@@ -41,8 +41,7 @@ fn journal_with_entries(browser: &Browser) -> Page {
             assert_eq!(deleted["type"], "done", "{deleted}");
         }
     }
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    page.reload();
     page.wait_for_role("button", "Lock now");
     page
 }
@@ -95,8 +94,7 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     assert_eq!(page.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "no_vault"}));
     assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": "a new journal here"}))["type"], "created");
     assert_eq!(all_entries(&page), json!([]));
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    page.reload();
 
     // The preview names what the file holds; nothing changes until the user says so.
     let text = check_import(&page, &dir.join(&name), PASSPHRASE, "Nothing has changed yet.");
@@ -128,9 +126,18 @@ fn damaged_truncated_and_wrong_passphrase_bundles_each_get_their_own_message_and
     let browser = Browser::launch();
     let dir = downloads(&browser);
     let page = journal_with_entries(&browser);
-    // Long notes so that the bundle spans several 64 KiB chunks and can be cut at a boundary.
+    // Long notes so that the bundle spans several 64 KiB chunks and can be cut at a boundary:
+    // random letters, since the bundle is compressed.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     for i in 0..4 {
-        let note = format!("long note {i} ").repeat(3_000);
+        let note: String = (0..40_000)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                b"abcdefghijklmnopqrstuvwxyz     "[(seed % 31) as usize] as char
+            })
+            .collect();
         let entry = json!({"id": format!("{:032x}", 0x100 + i), "revision": 0, "occurred_at": T0 - i * DAY,
                            "utc_offset_minutes": 60, "intensity": 4, "note": note});
         assert_eq!(page.ask_worker(json!({"type": "save_entry", "entry": entry}))["type"], "entry_saved");
@@ -186,10 +193,10 @@ fn only_sotto_pages_can_fetch_a_pending_export_or_post_an_import() {
          fetch({import:?}, {{method: 'POST', body: new Uint8Array(4)}}).then((r) => r.status)])"
     ));
     assert_eq!(own, json!([ready["total_bytes"], 204]));
-    // Once the page is done, nothing is left to fetch.
+    // Once the page is done, nothing is left to fetch: the worker answers 404 (an answer the
+    // page reads, not a context error: harness/cdp.rs, `ContextError`).
     page.ask_worker(json!({"type": "export_finish"}));
-    // (Fetching now would answer 404; the check asks the worker instead, since a failed load is
-    // logged as an error in the page.)
+    assert_eq!(page.eval(&format!("fetch({export:?}).then((r) => r.status)")), json!(404));
     let gone = page.ask_worker(json!({"type": "export_chunk", "index": 0}));
     assert_eq!(gone["type"], "error", "{gone}");
     browser.assert_no_context_errors();
@@ -284,8 +291,7 @@ fn settings_take_effect_at_once_and_survive_a_restart_of_the_page() {
     let settings = page.ask_worker(json!({"type": "get_settings"}));
     assert_eq!(settings["settings"]["auto_lock_minutes"], 12, "{settings}");
     assert_eq!(settings["settings"]["strict_mode"], true, "{settings}");
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    page.reload();
     page.click("button", "Settings");
     page.wait_until("document.getElementById('auto-lock') && document.getElementById('auto-lock').value === '12'", Duration::from_secs(10));
     browser.assert_no_context_errors();
@@ -392,8 +398,7 @@ fn unlocking_in_the_options_page_tells_of_failed_attempts_and_damage_found() {
         "chrome.storage.local.get('v:m').then((r) => { const b = Uint8Array.from(atob(r['v:m']), (c) => c.charCodeAt(0)); b[60] ^= 1; \
          return chrome.storage.local.set({'v:m': btoa(String.fromCharCode(...b))}); }).then(() => true)",
     );
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    page.reload();
     unlock_in_page(&page, PASSPHRASE);
     let text = page.wait_for_text("1 failed unlock attempt since you last opened Sotto: ");
     assert!(text.contains("could not be read: the stored data is damaged or was altered"), "the damage is told:\n{text}");
@@ -452,8 +457,7 @@ fn options_screens() {
     std::fs::create_dir_all(&out).unwrap();
     let page = journal_with_entries(&browser);
     seed_weeks(&page, 60);
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    page.reload();
     let modes: [(&str, bool, f64, u32, u32); 3] = [("light", false, 1.0, 1100, 900), ("dark", true, 1.0, 1100, 900), ("zoom200", false, 2.0, 550, 700)];
     for (mode, dark, zoom, width, height) in modes {
         page.emulate(dark, zoom, width, height);
@@ -509,14 +513,33 @@ fn wait_long_for_text(page: &Page, needle: &str) -> Duration {
 pub(crate) fn generated_bundle(count: usize, kdf: sotto_vault::KdfParams) -> Vec<u8> {
     use sotto_vault::bundle::{encrypt_bundle, BundleContents, DEFAULT_CHUNK_SIZE};
     use sotto_vault::{Entry, EntryId, Passphrase, Region, RegionPain};
+    // As varied as a real journal where it matters for size and compression: random-looking ids,
+    // minutes, regions and notes of 1–4 phrases (a generator with sequential ids and one repeated
+    // note would make compressed records look several times smaller than real ones).
+    const PHRASES: [&str; 12] = [
+        "walked to the shop", "the stairs were hard", "slept badly", "heat helped a little",
+        "worse after sitting at work", "took ibuprofen at lunch", "physio exercises done",
+        "rain again, joints stiff", "could not lift the kettle", "better in the evening",
+        "headache behind the eyes", "long drive to the clinic",
+    ];
+    let mix = |mut x: u64| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    };
     let start = T0 - 10_000 * DAY;
     let entries: Vec<Entry> = (0..count)
         .map(|i| {
+            let r = mix(i as u64 + 1);
             let mut id = [0u8; 16];
-            id[8..].copy_from_slice(&(i as u64 + 1).to_be_bytes());
-            let mut e = Entry::new(EntryId::from_bytes(id), start + (i as i64) * (DAY / 10), 60, (i % 11) as u8);
-            e.regions = vec![RegionPain { region: Region::ALL[i % Region::ALL.len()].clone(), intensity: Some((i % 7) as u8) }];
-            e.note = format!("entry {i}: walked to the shop, the stairs were hard, slept badly; heat helped a little.");
+            id[..8].copy_from_slice(&r.to_be_bytes());
+            id[8..].copy_from_slice(&mix(r).to_be_bytes());
+            let at = start + (i as i64) * (DAY / 10) + (r % 3_600_000) as i64;
+            let mut e = Entry::new(EntryId::from_bytes(id), at, 60, (r % 11) as u8);
+            e.regions = vec![RegionPain { region: Region::ALL[(r >> 8) as usize % Region::ALL.len()].clone(), intensity: Some((r % 7) as u8) }];
+            e.note = (0..1 + r % 4).map(|k| PHRASES[(mix(r + k) % 12) as usize]).collect::<Vec<_>>().join(", ") + ".";
             e.tags = vec!["benchmark".into()];
             e
         })
@@ -540,10 +563,8 @@ fn options_benchmark_100k() {
     let dir = downloads(&browser);
     let file = dir.join("seed.bin");
     std::fs::write(&file, &bytes).unwrap();
-    let page = browser.open_extension_page("options.html");
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    let page = browser.options_with_new_journal(PASSPHRASE);
+    page.reload();
 
     page.click("button", "Backup");
     page.set_input_files("#import-file", &[&file]);
@@ -584,10 +605,8 @@ fn options_benchmark_breakdown() {
     let dir = downloads(&browser);
     let file = dir.join("seed.bin");
     std::fs::write(&file, &bytes).unwrap();
-    let page = browser.open_extension_page("options.html");
-    page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}));
-    page.eval("location.reload()");
-    std::thread::sleep(Duration::from_millis(300));
+    let page = browser.options_with_new_journal(PASSPHRASE);
+    page.reload();
     page.click("button", "Backup");
     page.set_input_files("#import-file", &[&file]);
     page.fill("textbox", "Passphrase of the backup", PASSPHRASE);

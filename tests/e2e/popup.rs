@@ -16,17 +16,11 @@ use std::time::Duration;
 const PASSPHRASE: &str = "quiet river under copper hills";
 const NEW_PASSPHRASE: &str = "lantern orchard fog at seven";
 
-/// Sends one protocol request to the worker from this page, as the pages do.
-fn ask_worker(page: &Page, body: Value) -> Value {
-    let envelope = json!({"v": 1, "body": body});
-    page.eval(&format!("chrome.runtime.sendMessage({envelope})"))["body"].clone()
-}
-
 /// Waits until the worker's answer to `body` satisfies `check` (JavaScript over `answer`).
 fn wait_for_worker(page: &Page, body: Value, check: &str) -> Value {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let answer = ask_worker(page, body.clone());
+        let answer = page.ask_worker(body.clone());
         let ok = page.eval(&format!("(answer => !!({check}))({answer})"));
         if ok == json!(true) {
             return answer;
@@ -34,13 +28,6 @@ fn wait_for_worker(page: &Page, body: Value, check: &str) -> Value {
         assert!(std::time::Instant::now() < deadline, "the worker still answers {answer} to {body}");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// Clicks a field by role and name, selects what it holds and types `text` over it.
-fn fill(page: &Page, role: &str, name: &str, text: &str) {
-    page.click(role, name);
-    page.eval("document.activeElement && document.activeElement.select && document.activeElement.select()");
-    page.type_text(text);
 }
 
 /// The accessible name of the focused element's label, or its id: where the keyboard is.
@@ -81,6 +68,11 @@ fn wait_for_quick_log(page: &Page) {
 /// A new user's first run through the popup: passphrase, recovery code, its check. Returns the
 /// popup (now on the quick log) and the recovery code as shown.
 fn set_up(browser: &Browser) -> (Page, String) {
+    set_up_with(browser, PASSPHRASE)
+}
+
+/// [`set_up`] with the passphrase `passphrase`.
+pub(crate) fn set_up_with(browser: &Browser, passphrase: &str) -> (Page, String) {
     let popup = browser.open_extension_page("popup.html");
     popup.wait_for_role("heading", "Set up your private journal");
     popup.wait_for_text("If you forget your passphrase and also lose your recovery code");
@@ -89,9 +81,9 @@ fn set_up(browser: &Browser) -> (Page, String) {
     popup.type_text("sunshine");
     popup.wait_for_text("Too common.");
     popup.eval("document.activeElement.select()");
-    popup.type_text(PASSPHRASE);
+    popup.type_text(passphrase);
     popup.wait_for_text("Very strong.");
-    fill(&popup, "textbox", "Type it again", PASSPHRASE);
+    popup.fill("textbox", "Type it again", passphrase);
     popup.click("button", "Create journal");
 
     popup.wait_for_role("heading", "Your recovery code");
@@ -118,6 +110,21 @@ fn set_up(browser: &Browser) -> (Page, String) {
     popup.press("Enter");
     wait_for_quick_log(&popup);
     (popup, code)
+}
+
+/// Saves a pain-4 entry dated 24 hours ago through the worker, then closes the popup and opens
+/// it again (the popup reads the week when it opens).
+fn reopen_with_an_entry_from_yesterday(browser: &Browser, popup: Page) -> Page {
+    // `0 - …`: in UTC, `-offset` is -0, which CDP hands over as null.
+    let (now, offset) = (popup.eval("Date.now()"), popup.eval("0 - new Date().getTimezoneOffset()"));
+    let yesterday = now.as_i64().expect("Date.now()") - 86_400_000;
+    let entry = json!({"id": "0000000000000000000000000000000a", "revision": 0, "occurred_at": yesterday, "utc_offset_minutes": offset, "intensity": 4});
+    let saved = popup.ask_worker(json!({"type": "save_entry", "entry": entry}));
+    assert_eq!(saved["type"], "entry_saved", "{saved}");
+    close_tab(browser, &popup);
+    let popup = browser.open_extension_page("popup.html");
+    wait_for_quick_log(&popup);
+    popup
 }
 
 /// "6", Tab to the first region chip, Space, Enter: one complete entry from the keyboard alone.
@@ -168,12 +175,19 @@ fn a_new_user_sets_up_logs_three_entries_by_keyboard_and_sees_failed_attempts() 
     let pains: Vec<&str> = recent.split("Pain ").skip(1).filter_map(|rest| rest.split(' ').next()).collect();
     assert_eq!(pains, vec!["10", "3", "6"], "newest first: {recent}");
     assert!(recent.contains("Today"), "{recent}");
-    popup.wait_for_role("image", "Pain over the last 7 days: 3 entries, lowest 3, highest 10.");
+    // One day of entries is no trend yet: a sentence says so instead of a lone dot.
+    assert!(recent.contains("The trend line shows once two different days have entries."), "{recent}");
+    assert_eq!(popup.eval("document.querySelectorAll('svg.trend').length"), json!(0));
     // What the worker stored agrees with what the screen says.
-    let stored = ask_worker(&popup, json!({"type": "list_entries", "query": {}}));
+    let stored = popup.ask_worker(json!({"type": "list_entries", "query": {}}));
     let mut intensities: Vec<u64> = stored["entries"].as_array().unwrap().iter().filter_map(|e| e["intensity"].as_u64()).collect();
     intensities.sort();
     assert_eq!(intensities, vec![3, 6, 10], "{stored} / screen: {pains:?}");
+
+    // An entry from yesterday makes two days: the popup opened again draws the line.
+    let popup = reopen_with_an_entry_from_yesterday(&browser, popup);
+    popup.wait_for_role("image", "Pain over the last 7 days: 4 entries, lowest 3, highest 10.");
+    assert!(!recent_text(&popup).contains("The trend line shows once"));
 
     // Lock; a wrong passphrase says so specifically; the right one opens, with the notice.
     lock(&popup);
@@ -196,7 +210,7 @@ fn the_draft_survives_closing_the_popup_and_is_gone_after_lock() {
     popup.type_text("7");
     popup.press("Tab");
     popup.press("Space");
-    fill(&popup, "textbox", "Note (optional)", "after the long drive");
+    popup.fill("textbox", "Note (optional)", "after the long drive");
     // The worker holds the draft as it is typed.
     wait_for_worker(&popup, json!({"type": "get_draft"}), "JSON.stringify(answer).includes('after the long drive')");
     close_tab(&browser, &popup);
@@ -221,7 +235,7 @@ fn the_draft_survives_closing_the_popup_and_is_gone_after_lock() {
     wait_for_quick_log(&popup);
     assert_eq!(checked_intensity(&popup), None);
     assert_eq!(popup.eval("document.getElementById('note').value"), json!(""));
-    assert_eq!(ask_worker(&popup, json!({"type": "get_draft"})), json!({"type": "draft", "draft": null}));
+    assert_eq!(popup.ask_worker(json!({"type": "get_draft"})), json!({"type": "draft", "draft": null}));
     browser.assert_no_context_errors();
 }
 
@@ -239,13 +253,13 @@ fn the_recovery_code_resets_the_passphrase_and_every_entry_is_still_readable() {
     popup.wait_for_role("heading", "Reset your passphrase");
     // A wrong code is refused in words.
     let wrong: String = code.chars().rev().collect();
-    fill(&popup, "textbox", "Recovery code", &wrong);
-    fill(&popup, "textbox", "New passphrase", NEW_PASSPHRASE);
-    fill(&popup, "textbox", "Type it again", NEW_PASSPHRASE);
+    popup.fill("textbox", "Recovery code", &wrong);
+    popup.fill("textbox", "New passphrase", NEW_PASSPHRASE);
+    popup.fill("textbox", "Type it again", NEW_PASSPHRASE);
     popup.click("button", "Reset passphrase and unlock");
     popup.wait_for_text("That recovery code does not open this journal.");
     // The right one, typed in lower case without dashes, as people do.
-    fill(&popup, "textbox", "Recovery code", &code.replace('-', " ").to_lowercase());
+    popup.fill("textbox", "Recovery code", &code.replace('-', " ").to_lowercase());
     popup.click("button", "Reset passphrase and unlock");
     wait_for_quick_log(&popup);
     popup.wait_for_text("Your passphrase has been changed.");
@@ -271,14 +285,14 @@ fn undo_brings_the_entry_back_into_the_form_and_a_failed_save_keeps_everything()
     popup.press("Enter");
     popup.wait_for_text("Choose how much it hurts, 0 to 10");
     popup.type_text("4");
-    fill(&popup, "textbox", "Note (optional)", "undo me");
+    popup.fill("textbox", "Note (optional)", "undo me");
     popup.press("Enter");
     popup.wait_for_text("Saved: pain 4");
     popup.click("button", "Undo");
     popup.wait_for_text("Entry removed. What you typed is back in the form.");
     assert_eq!(checked_intensity(&popup).as_deref(), Some("4"));
     assert_eq!(popup.eval("document.getElementById('note').value"), json!("undo me"));
-    assert_eq!(ask_worker(&popup, json!({"type": "list_entries", "query": {}}))["entries"], json!([]));
+    assert_eq!(popup.ask_worker(json!({"type": "list_entries", "query": {}}))["entries"], json!([]));
 
     // A save that does not reach the worker says so, claims nothing, and keeps every choice.
     popup.eval(
@@ -295,14 +309,14 @@ fn undo_brings_the_entry_back_into_the_form_and_a_failed_save_keeps_everything()
     popup.eval("chrome.runtime.sendMessage = window.realSend");
     popup.click("button", "Save entry");
     popup.wait_for_text("Saved: pain 4");
-    let stored = ask_worker(&popup, json!({"type": "list_entries", "query": {}}));
+    let stored = popup.ask_worker(json!({"type": "list_entries", "query": {}}));
     assert_eq!(stored["entries"][0]["note"], "undo me", "{stored}");
     browser.assert_no_context_errors();
 }
 
 /// The stored entries, newest first.
 fn stored_entries(page: &Page) -> Vec<Value> {
-    let mut entries = ask_worker(page, json!({"type": "list_entries", "query": {}}))["entries"].as_array().cloned().unwrap_or_default();
+    let mut entries = page.ask_worker(json!({"type": "list_entries", "query": {}}))["entries"].as_array().cloned().unwrap_or_default();
     entries.sort_by_key(|e| std::cmp::Reverse(e["occurred_at"].as_i64().unwrap_or_default()));
     entries
 }
@@ -409,8 +423,8 @@ fn a_shown_passphrase_is_in_no_file_the_browser_leaves() {
     popup.type_text(&marker);
     popup.click("button", "Show");
     popup.wait_until("document.getElementById('new-passphrase').type === 'text'", Duration::from_secs(5));
-    fill(&popup, "textbox", "Type it again", &format!("{marker} more"));
-    fill(&popup, "textbox", "Choose a passphrase", &format!("{marker} more"));
+    popup.fill("textbox", "Type it again", &format!("{marker} more"));
+    popup.fill("textbox", "Choose a passphrase", &format!("{marker} more"));
     let kinds = popup.eval("[...document.querySelectorAll('input')].map(i => i.type + ':' + i.autocomplete).join(' ')");
     assert_eq!(kinds, json!("text:off text:off"), "shown, the fields are text and keep no form state");
     // Chromium sends a page's form state to the browser about a second after it changes (no event
@@ -441,11 +455,11 @@ fn more_remembers_the_extras_this_user_uses() {
     let (popup, _) = set_up(&browser);
     assert!(popup.find_by_role("textbox", "Hours").is_empty(), "extras start hidden");
     popup.click("button", "More: medication, sleep, mood…");
-    fill(&popup, "textbox", "Hours", "6,5");
+    popup.fill("textbox", "Hours", "6,5");
     popup.click("radio", "5");
     popup.press("Enter");
     popup.wait_for_text("Saved: pain 5");
-    let stored = ask_worker(&popup, json!({"type": "list_entries", "query": {}}));
+    let stored = popup.ask_worker(json!({"type": "list_entries", "query": {}}));
     assert_eq!(stored["entries"][0]["sleep_minutes"], 390, "{stored}");
     wait_for_worker(&popup, json!({"type": "get_settings"}), "answer.settings.used_extras.includes('sleep')");
     // Next time, sleep is there without asking; the rest stays behind "More".
@@ -465,9 +479,9 @@ const NEUTRAL: &str = "http://127.0.0.1:9/neutral";
 fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_page() {
     let browser = Browser::launch();
     let (setup, _) = set_up(&browser);
-    let mut settings = ask_worker(&setup, json!({"type": "get_settings"}))["settings"].clone();
+    let mut settings = setup.ask_worker(json!({"type": "get_settings"}))["settings"].clone();
     settings["vanish_url"] = json!(NEUTRAL);
-    assert_eq!(ask_worker(&setup, json!({"type": "set_settings", "settings": settings}))["type"], "settings");
+    assert_eq!(setup.ask_worker(json!({"type": "set_settings", "settings": settings}))["type"], "settings");
     // Another Sotto page open, the popup, and the web page the user is looking at. A real popup
     // is no tab: here it is a tab in a window of its own (visible, so it has an accessibility
     // tree), and the web page is the active tab of a window opened after it, the last focused.
@@ -512,6 +526,20 @@ fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_pag
     browser.assert_no_context_errors();
 }
 
+#[test]
+fn the_question_asked_before_the_wasm_runs_speaks_the_workers_protocol_version() {
+    // popup-first.js asks for the draft in the page's head, with the version build.rs wrote into
+    // it (glue's PROTOCOL_VERSION). Were it another, the worker would refuse it and the popup
+    // would quietly ask again once its Wasm ran: slower, and no other test would notice.
+    let browser = Browser::launch();
+    let popup = browser.open_extension_page("popup.html");
+    popup.wait_for_role("heading", "Set up your private journal");
+    let first = std::fs::read_to_string(Path::new(crate::harness::EXTENSION_DIR).join("popup-first.js")).expect("read popup-first.js");
+    let answer = popup.eval(&format!("{first}\nself.sottoFirst.then((answer) => answer.body)"));
+    assert_eq!(answer, json!({"type": "locked"}), "no journal yet: locked, not a version error");
+    browser.assert_no_context_errors();
+}
+
 // ---- Looking at it --------------------------------------------------------------------------
 
 fn screenshot_dir() -> PathBuf {
@@ -547,12 +575,12 @@ fn popup_screenshots() {
     popup.type_text("purple elephant");
     shoot(&popup, "02-setup-weak");
     popup.type_text(" kettle on saturn");
-    fill(&popup, "textbox", "Type it again", "purple elephant kettle");
+    popup.fill("textbox", "Type it again", "purple elephant kettle");
     shoot(&popup, "03-setup-mismatch");
     popup.click("button", "Show");
     shoot(&popup, "03b-setup-shown");
     popup.click("button", "Show");
-    fill(&popup, "textbox", "Type it again", "purple elephant kettle on saturn");
+    popup.fill("textbox", "Type it again", "purple elephant kettle on saturn");
     popup.click("button", "Create journal");
     popup.wait_for_role("heading", "Your recovery code");
     shoot(&popup, "04-recovery-code");
@@ -576,7 +604,7 @@ fn popup_screenshots() {
     }
     popup.type_text("5");
     popup.click("checkbox", "Aching");
-    fill(&popup, "textbox", "Note (optional)", "Worse after sitting");
+    popup.fill("textbox", "Note (optional)", "Worse after sitting");
     shoot(&popup, "07-journal-entries");
     popup.eval("document.getElementById('when-day').focus()");
     popup.press("ArrowDown");
@@ -592,6 +620,10 @@ fn popup_screenshots() {
     popup.click("button", "Save entry");
     popup.wait_for_text("Saved: pain 5");
     shoot(&popup, "09-journal-saved");
+    let popup = reopen_with_an_entry_from_yesterday(&browser, popup);
+    popup.emulate(false, 1.0, 380, 600);
+    popup.wait_for_role("image", "Pain over the last 7 days: 7 entries, lowest 3, highest 8.");
+    shoot(&popup, "09b-journal-two-days");
     popup.click("button", "Lock");
     popup.wait_for_role("heading", "Your journal is locked.");
     popup.type_text("not it");
@@ -617,7 +649,7 @@ fn popup_screenshots() {
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] }
+    if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] }
 }
 
 /// When (ms after navigation start) the page opened in a new tab was ready to type: the

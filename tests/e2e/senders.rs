@@ -108,8 +108,7 @@ fn content_scripts_and_other_extensions_get_nothing_from_the_worker_and_cannot_d
     });
 
     // An unlocked journal with an entry and a draft, and two Sotto pages open.
-    let options = browser.open_extension_page("options.html");
-    assert_eq!(options.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}))["type"], "created");
+    let options = browser.options_with_new_journal(PASSPHRASE);
     let entry = json!({"id": "0123456789abcdef0123456789abcdef", "revision": 0, "occurred_at": 1_763_900_000_000_i64,
                        "utc_offset_minutes": 0, "intensity": 5, "note": "secret-note", "regions": [{"region": "knee_left"}]});
     assert_eq!(options.ask_worker(json!({"type": "save_entry", "entry": entry}))["type"], "entry_saved");

@@ -61,8 +61,7 @@ fn create_save_lock_unlock_and_failed_attempts_through_the_worker() {
 #[test]
 fn edits_and_deletes_need_the_entry_as_read_and_drafts_end_with_the_lock() {
     let browser = Browser::launch();
-    let page = browser.open_extension_page("options.html");
-    page.ask_worker(json!({"type": "create_vault", "passphrase": PASSPHRASE}));
+    let page = browser.options_with_new_journal(PASSPHRASE);
     let first = page.ask_worker(json!({"type": "save_entry",
         "entry": new_entry("00000000000000000000000000000001", 1_763_900_000_000, 4, "first")}))["entry"].clone();
 
@@ -90,11 +89,10 @@ fn edits_and_deletes_need_the_entry_as_read_and_drafts_end_with_the_lock() {
 #[test]
 fn a_passphrase_unlocks_whichever_way_its_accents_were_typed() {
     let browser = Browser::launch();
-    let page = browser.open_extension_page("options.html");
     // "é" as one code point when created, as "e" + combining acute when typed again.
     let composed = "caf\u{e9} au lait, s\u{e9}v\u{e8}re";
     let decomposed = "cafe\u{301} au lait, se\u{301}ve\u{300}re";
-    assert_eq!(page.ask_worker(json!({"type": "create_vault", "passphrase": composed}))["type"], "created");
+    let page = browser.options_with_new_journal(composed);
     page.ask_worker(json!({"type": "lock"}));
     let unlocked = page.ask_worker(json!({"type": "unlock", "passphrase": decomposed}));
     assert_eq!(unlocked["type"], "unlocked", "{unlocked}");

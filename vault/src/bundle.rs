@@ -1,10 +1,11 @@
-//! Export bundle, format v1 (docs/format.md §8): one self-contained file, encrypted under a key
-//! derived with Argon2id from an export passphrase, its payload streamed in authenticated chunks.
+//! Export bundle, format v2 (docs/format.md §8): one self-contained file, encrypted under a key
+//! derived with Argon2id from an export passphrase, its payload compressed (raw DEFLATE) and
+//! streamed in authenticated chunks. Format v1, the same without compression, is still read.
 //!
 //! ```text
 //! header (59 bytes)
 //!   0  8  magic            89 53 4F 54 54 4F 0D 0A   ("\x89SOTTO\r\n")
-//!   8  2  version          u16 BE = 1
+//!   8  2  version          u16 BE = 2 (1: payload not compressed)
 //!  10  1  kdf algorithm    1 = Argon2id v0x13
 //!  11  4  m_cost (KiB)     u32 BE
 //!  15  4  t_cost           u32 BE
@@ -14,6 +15,7 @@
 //!  43 16  header tag       AES-256-GCM(header key, nonce 0^12, plaintext "", aad = bytes 0..43)
 //! chunks
 //!   chunk i = AES-256-GCM(payload key, nonce = u88 BE i ‖ final flag, plaintext_i, aad = bytes 0..59)
+//! plaintext = the chunks' plaintexts in order = DEFLATE(payload JSON Lines)   (v1: the JSON Lines)
 //! ```
 //! Every chunk but the last holds exactly `chunk size` plaintext bytes; the last holds 1..=chunk
 //! size (0 only when it is the only chunk) and carries final flag 0x01. Dropping chunks from the
@@ -34,7 +36,13 @@ use crate::vault::Reader;
 
 /// `\x89SOTTO\r\n`: the high byte and CR LF catch transfers that mangle binary files as text.
 pub const BUNDLE_MAGIC: [u8; 8] = [0x89, b'S', b'O', b'T', b'T', b'O', b'\r', b'\n'];
-pub const BUNDLE_VERSION: u16 = 1;
+/// The bundle format written.
+pub const BUNDLE_VERSION: u16 = 2;
+/// Bundles written before compression (the payload stored as is): still read.
+pub const BUNDLE_VERSION_UNCOMPRESSED: u16 = 1;
+/// Largest payload a bundle may inflate to: the largest file the worker accepts (512 MiB, about
+/// 1.8 million entries), so a small hostile file cannot make a reader allocate without bound.
+pub const MAX_PAYLOAD_LEN: usize = 512 * 1024 * 1024;
 /// The payload's JSON format (the `sotto_bundle` field of its first line).
 pub const PAYLOAD_FORMAT: u64 = 1;
 pub const HEADER_LEN: usize = 59;
@@ -63,6 +71,11 @@ pub enum BundleError {
     WrongPassphrase,
     /// Chunk `index` (0-based) does not authenticate: damaged, reordered or from another file.
     CorruptChunk { index: u64 },
+    /// Decrypted fine, but the payload is not one complete DEFLATE stream (format 2): the program
+    /// that wrote it is faulty, since the chunks authenticated.
+    InvalidCompression,
+    /// The payload inflates to more than [`MAX_PAYLOAD_LEN`].
+    TooLarge,
     /// Decrypted fine, but line `line` (1-based) of the payload is not valid.
     InvalidPayload { line: u64, problem: String },
     /// The OS random number generator failed while exporting.
@@ -92,6 +105,10 @@ impl fmt::Display for BundleError {
                 "part {} of this backup file is damaged, incomplete or out of order; nothing was imported",
                 index + 1
             ),
+            BundleError::InvalidCompression => f.write_str(
+                "this backup's contents decrypted but do not decompress: the program that wrote it is faulty; nothing was imported",
+            ),
+            BundleError::TooLarge => f.write_str("this backup holds far more than any Sotto journal; nothing was imported"),
             BundleError::InvalidPayload { line, problem } => {
                 write!(f, "record {line} inside this backup is invalid ({problem}); nothing was imported")
             }
@@ -122,7 +139,7 @@ impl BundleHeader {
             return Err(BundleError::NotABundle);
         }
         let version = u16::from_be_bytes(r.take::<2>().ok_or(BundleError::Truncated)?);
-        if version != BUNDLE_VERSION {
+        if version != BUNDLE_VERSION && version != BUNDLE_VERSION_UNCOMPRESSED {
             return Err(BundleError::UnsupportedVersion { found: version, supported: BUNDLE_VERSION });
         }
         let [algorithm] = r.take::<1>().ok_or(BundleError::Truncated)?;
@@ -223,8 +240,9 @@ fn chunk_nonce(index: u64, last: bool) -> [u8; 12] {
     nonce
 }
 
-/// Serializes the payload as JSON Lines: a head line, then one entry per line.
-fn payload_bytes(contents: &BundleContents) -> Zeroizing<Vec<u8>> {
+/// Serializes the payload as JSON Lines: a head line, then one entry per line (before compression).
+#[doc(hidden)]
+pub fn payload_json(contents: &BundleContents) -> Zeroizing<Vec<u8>> {
     let head = PayloadHead {
         sotto_bundle: PAYLOAD_FORMAT,
         vault_id: contents.vault_id.clone(),
@@ -267,16 +285,34 @@ pub fn encrypt_bundle_with_salt(
 /// Encrypts a bundle under keys from a [`PassphraseRoot`] derived (possibly elsewhere) for a
 /// new input (a salt from [`crate::new_salt`]): the header stores its parameters and salt.
 pub fn encrypt_bundle_with_root(contents: &BundleContents, root: &PassphraseRoot, chunk_size: u32) -> Result<Vec<u8>, BundleError> {
+    let payload = crate::compress::deflate(&payload_json(contents));
+    seal_payload(BUNDLE_VERSION, &payload, root, chunk_size)
+}
+
+/// Writes a bundle of `version` around `payload` exactly as given (already compressed for version
+/// 2): for test vectors only, including invalid ones.
+#[doc(hidden)]
+pub fn encrypt_payload_with_salt(
+    version: u16,
+    payload: &[u8],
+    passphrase: &Passphrase,
+    kdf: KdfParams,
+    chunk_size: u32,
+    salt: [u8; 16],
+) -> Result<Vec<u8>, BundleError> {
+    seal_payload(version, payload, &derive_root(passphrase, KdfInput { params: kdf, salt })?, chunk_size)
+}
+
+fn seal_payload(version: u16, payload: &[u8], root: &PassphraseRoot, chunk_size: u32) -> Result<Vec<u8>, BundleError> {
     let KdfInput { params: kdf, salt } = root.input();
     kdf.validate().map_err(BundleError::InvalidParams)?;
     if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size) {
         return Err(BundleError::InvalidChunkSize(chunk_size));
     }
     let keys = bundle_keys(root);
-    let mut header = BundleHeader { version: BUNDLE_VERSION, kdf, salt, chunk_size, tag: [0; TAG_LEN] };
+    let mut header = BundleHeader { version, kdf, salt, chunk_size, tag: [0; TAG_LEN] };
     header.tag = header_tag(&keys.header, &header.authenticated_prefix());
     let aad = header.to_bytes();
-    let payload = payload_bytes(contents);
     let size = usize::try_from(chunk_size).map_err(|_| BundleError::InvalidChunkSize(chunk_size))?;
     let mut out = aad.clone();
     let mut chunks: Vec<&[u8]> = payload.chunks(size).collect();
@@ -314,7 +350,15 @@ pub fn decrypt_bundle_with_root(bytes: &[u8], root: &PassphraseRoot) -> Result<B
         return Err(BundleError::WrongPassphrase);
     }
     let payload = decrypt_chunks(&header, &keys.payload, bytes.get(HEADER_LEN..).unwrap_or_default())?;
-    parse_payload(&payload)
+    if header.version == BUNDLE_VERSION_UNCOMPRESSED {
+        return parse_payload(&payload);
+    }
+    let json = crate::compress::inflate(&payload, MAX_PAYLOAD_LEN).map_err(|e| match e {
+        crate::compress::InflateError::Invalid => BundleError::InvalidCompression,
+        crate::compress::InflateError::TooLarge => BundleError::TooLarge,
+    })?;
+    drop(payload);
+    parse_payload(&json)
 }
 
 fn decrypt_chunks(header: &BundleHeader, key: &[u8; 32], body: &[u8]) -> Result<Zeroizing<Vec<u8>>, BundleError> {
@@ -392,12 +436,13 @@ pub fn inspect(bytes: &[u8]) -> Result<String, BundleError> {
     let sealed = usize::try_from(h.chunk_size).unwrap_or(usize::MAX).saturating_add(TAG_LEN);
     let chunks = body.div_ceil(sealed).max(1);
     let plaintext = body.saturating_sub(chunks * TAG_LEN);
+    let compressed = if h.version == BUNDLE_VERSION_UNCOMPRESSED { "" } else { "compressed " };
     Ok(format!(
         "Sotto backup (bundle format {version})\n\
          key derivation: Argon2id v19, memory {m} KiB, {t} passes, {p} lanes\n\
          salt: {salt}\n\
          chunk size: {cs} bytes\n\
-         file size: {size} bytes, {chunks} chunk(s), about {plaintext} bytes of encrypted content\n\
+         file size: {size} bytes, {chunks} chunk(s), about {plaintext} bytes of encrypted {compressed}content\n\
          (the passphrase is needed to check the file is authentic and to read it)\n",
         version = h.version,
         m = h.kdf.m_cost_kib,

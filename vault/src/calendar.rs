@@ -155,6 +155,20 @@ mod tests {
         assert_eq!(IsoWeek::of_instant(ms, 60), IsoWeek { year: 2026, week: 11 });
     }
 
+    /// The last day of a 400-year era (29 February of a year divisible by 400) is the one day
+    /// random days almost never hit (cargo-mutants survivors in civil_from_days); days far
+    /// outside any valid entry time saturate instead of wrapping.
+    #[test]
+    fn era_ends_and_far_days() {
+        for year in [1600, 2000, 2400, -400] {
+            let d = LocalDate { year, month: 2, day: 29 };
+            assert_eq!(civil_from_days(days_from_civil(year, 2, 29)), d);
+            assert_eq!(civil_from_days(days_from_civil(year, 3, 1)), LocalDate { year, month: 3, day: 1 });
+        }
+        assert_eq!(civil_from_days(1_000_000_000_000).year, i32::MAX);
+        assert_eq!(civil_from_days(-1_000_000_000_000).year, i32::MIN);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]

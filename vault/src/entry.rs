@@ -98,17 +98,17 @@ pub struct RegionPain {
 }
 
 /// A medication taken, as the user names it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MedicationTaken {
     pub name: String,
     /// Free text ("2 × 200 mg").
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub dose: String,
     /// UTC unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taken_at: Option<i64>,
     /// How much it helped, 0 (not at all) to 10 (completely).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relief: Option<u8>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -118,14 +118,20 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+crate::keep_unknown::deserialize_keeping_unknown! {
+    MedicationTaken, "a medication (a JSON object)",
+    required { name: String }
+    optional { dose: String, taken_at: Option<i64>, relief: Option<u8> }
+}
+
 /// One diary entry (or the tombstone of a deleted one). JSON shape: docs/format.md §6.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub id: EntryId,
     /// 1 when first saved; each edit adds one.
     pub revision: u64,
     /// A tombstone: the entry was deleted. Content is cleared; id, revision and time remain.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub deleted: bool,
     /// When it happened, UTC unix milliseconds (user-editable).
     pub occurred_at: i64,
@@ -134,61 +140,75 @@ pub struct Entry {
     /// Overall pain, 0–10. The one required field.
     pub intensity: u8,
     /// "No pain today" (then intensity is 0).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub no_pain: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<RegionPain>,
     /// Places the fixed vocabulary does not have, in the user's words.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custom_regions: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<Quality>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custom_qualities: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<Pattern>,
     /// How long it lasted, minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub medications: Vec<MedicationTaken>,
     /// Non-drug treatments (heat, stretching, physiotherapy…).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub treatments: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<String>,
     /// What made it better.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub better: Vec<String>,
     /// What made it worse.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub worse: Vec<String>,
     /// Sleep last night, minutes (0–1440).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sleep_minutes: Option<u16>,
     /// Sleep quality 0 (very poor) – 10 (very good).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sleep_quality: Option<u8>,
     /// Mood 0 (very low) – 10 (very good).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mood: Option<u8>,
     /// How much pain got in the way of everyday activity, 0 (not at all) – 10 (completely).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interference_activity: Option<u8>,
     /// … of work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interference_work: Option<u8>,
     /// … of sleep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interference_sleep: Option<u8>,
     /// Free text of any length.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Fields from a newer version, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+crate::keep_unknown::deserialize_keeping_unknown! {
+    Entry, "a Sotto entry (a JSON object)",
+    required { id: EntryId, revision: u64, occurred_at: i64, utc_offset_minutes: i16, intensity: u8 }
+    optional {
+        deleted: bool, no_pain: bool,
+        regions: Vec<RegionPain>, custom_regions: Vec<String>, qualities: Vec<Quality>, custom_qualities: Vec<String>,
+        pattern: Option<Pattern>, duration_minutes: Option<u32>, medications: Vec<MedicationTaken>,
+        treatments: Vec<String>, triggers: Vec<String>, better: Vec<String>, worse: Vec<String>,
+        sleep_minutes: Option<u16>, sleep_quality: Option<u8>, mood: Option<u8>,
+        interference_activity: Option<u8>, interference_work: Option<u8>, interference_sleep: Option<u8>,
+        note: String, tags: Vec<String>,
+    }
 }
 
 /// Overwrites every string in a JSON value (keys included) and empties it, so that what it held
@@ -513,6 +533,48 @@ pub(crate) mod tests {
         assert!(m.validate().is_err());
         assert!(EntryId::parse("0A0102030405060708090a0b0c0d0e0f").is_err());
         assert!(EntryId::parse("abc").is_err());
+    }
+
+    /// The edges of every range are values a user can enter: UTC±14:00 (Kiribati, Tonga), a whole
+    /// day of sleep, "no pain today" as intensity 0 flagged apart from a missing rating.
+    #[test]
+    fn range_edges_are_accepted() {
+        let ok = Entry::new(EntryId::from_bytes([1; 16]), 0, 0, 5);
+        for offset in [-840, 840] {
+            Entry { utc_offset_minutes: offset, ..ok.clone() }.validate().unwrap();
+        }
+        for minutes in [0, 30, 8 * 60, 24 * 60] {
+            Entry { sleep_minutes: Some(minutes), ..ok.clone() }.validate().unwrap();
+        }
+        Entry { occurred_at: MIN_TIME_MS, ..ok.clone() }.validate().unwrap();
+        assert!(matches!(Entry { occurred_at: MIN_TIME_MS - 1, ..ok.clone() }.validate(), Err(ValidationError::TimeOutOfRange { .. })));
+        assert!(matches!(Entry { occurred_at: MAX_TIME_MS, ..ok.clone() }.validate(), Err(ValidationError::TimeOutOfRange { .. })));
+        let none = Entry::no_pain(EntryId::from_bytes([2; 16]), 0, 60);
+        assert!(none.no_pain && none.intensity == 0 && none.revision == 1 && !none.deleted);
+        none.validate().unwrap();
+        assert_eq!(format!("{:?}", EntryId::from_bytes([0xab; 16])), format!("EntryId({})", "ab".repeat(16)));
+    }
+
+    /// docs/format.md §7: between two versions with the same revision, the greater canonical JSON
+    /// (keys sorted at every level, no spaces, compared as bytes) wins. Another implementation
+    /// must pick the same winner, so the exact text is pinned here.
+    #[test]
+    fn canonical_json_is_the_specified_text() {
+        let mut e = Entry::new(EntryId::from_bytes([0x0f; 16]), 5, -300, 4);
+        e.regions.push(RegionPain { region: Region::KneeLeft, intensity: Some(2) });
+        e.tags = vec!["b".into(), "a".into()];
+        e.extra.insert("zz".into(), serde_json::json!({"y": [1, {"b": 1, "a": 2}], "x": null}));
+        assert_eq!(
+            e.canonical_json(),
+            format!(
+                r#"{{"id":"{}","intensity":4,"occurred_at":5,"regions":[{{"intensity":2,"region":"knee_left"}}],"revision":1,"tags":["b","a"],"utc_offset_minutes":-300,"zz":{{"x":null,"y":[1,{{"a":2,"b":1}}]}}}}"#,
+                "0f".repeat(16)
+            )
+        );
+        // Same id and revision: "intensity":9 sorts after "intensity":4, so the 9 wins.
+        let other = Entry { intensity: 9, ..e.clone() };
+        assert_eq!(merge(&e, &other), other);
+        assert_eq!(merge(&other, &e), other);
     }
 
     #[test]

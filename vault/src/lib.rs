@@ -9,9 +9,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod activity;
+mod keep_unknown;
 mod aead;
 pub mod bundle;
 pub mod calendar;
+pub mod compress;
 pub mod entry;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -65,26 +65,38 @@ pub(crate) struct ChunkRef {
     pub digest: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct RootDoc {
     format: u32,
     revision: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     header: Option<RecordRef>,
     chunks: Vec<ChunkRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     settings: Option<RecordRef>,
     #[serde(flatten)]
     extra: Map<String, Value>,
 }
 
-#[derive(Serialize, Deserialize)]
+crate::keep_unknown::deserialize_keeping_unknown! {
+    RootDoc, "a manifest root (a JSON object)",
+    required { format: u32, revision: u64, chunks: Vec<ChunkRef> }
+    optional { header: Option<RecordRef>, settings: Option<RecordRef> }
+}
+
+#[derive(Serialize)]
 struct ChunkDoc {
     year: i32,
     revision: u64,
     segments: Vec<SegmentRef>,
     #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+crate::keep_unknown::deserialize_keeping_unknown! {
+    ChunkDoc, "a manifest chunk (a JSON object)",
+    required { year: i32, revision: u64, segments: Vec<SegmentRef> }
+    optional {}
 }
 
 /// The manifest in memory: the root's fields, plus every chunk's segment lines merged into one
@@ -264,6 +276,21 @@ mod tests {
         assert_eq!(doc.revision, 51);
         let root = m.root_payload(&staged);
         assert!(root.len() < 50 * 80, "one short line per year: {} bytes", root.len());
+    }
+
+    /// docs/format.md §3.5: the root's revision increases by one with every write, across
+    /// unlocks too (a cargo-mutants survivor: the parsed revision could have been dropped).
+    #[test]
+    fn the_revision_counts_on_from_the_stored_root() {
+        let m = Manifest::from_root_json(br#"{"format":2,"revision":42,"header":{"revision":2,"digest":"ee"},"chunks":[]}"#).unwrap();
+        let mut staged = m.stage();
+        assert_eq!(staged.revision, 43);
+        let w = IsoWeek { year: 2026, week: 10 };
+        staged.segments.insert((w, 0), seg(w, 0, 1));
+        let (_, chunk_json) = m.chunk_payloads(&staged).remove(0);
+        assert_eq!(serde_json::from_slice::<ChunkDoc>(&chunk_json).unwrap().revision, 43);
+        let again = Manifest::from_root_json(&m.root_payload(&staged)).unwrap();
+        assert_eq!(again.stage().revision, 44);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Stored records: padding and AES-256-GCM with AAD binding (docs/format.md §3).
 //!
 //! ```text
-//! value     = 0x01 (record format) ‖ nonce (12) ‖ AES-256-GCM(record key, nonce, padded, aad)
-//! padded    = u32 BE payload length ‖ payload ‖ zero bytes up to the bucket size
-//! aad       = lp("sotto-record") ‖ lp(vault id) ‖ lp(kind) ‖ lp(storage key) ‖ u16 BE format version
+//! value     = 0x02 (record format) ‖ nonce (12) ‖ AES-256-GCM(record key, nonce, padded, aad)
+//! padded    = u32 BE length ‖ DEFLATE(payload) ‖ zero bytes up to the bucket size
+//! aad       = lp("sotto-record") ‖ lp(vault id) ‖ lp(kind) ‖ lp(storage key) ‖ u16 BE format version ‖ 0x02
 //! ```
+//! Record format 1 (read, no longer written) is the same without DEFLATE and without the final
+//! AAD byte.
 //! Binding the vault id, kind and storage key in the AAD makes a value copied to another key,
 //! another kind or another vault fail to open.
 
@@ -12,8 +14,14 @@ use crate::aead::{self, NONCE_LEN, TAG_LEN, put_lp};
 use crate::error::VaultError;
 use crate::keys::RecordKey;
 
-/// First byte of every stored record value.
-pub const RECORD_FORMAT_VERSION: u8 = 1;
+/// First byte of every record value written: its payload is compressed (raw DEFLATE).
+pub const RECORD_FORMAT_VERSION: u8 = 2;
+/// Record format of vaults written before compression (payload stored as is). Still read: a value
+/// is rewritten in format 2 the next time it changes.
+pub const RECORD_FORMAT_UNCOMPRESSED: u8 = 1;
+/// Largest payload a record holds once inflated. A writer refuses more ([`VaultError::TooLarge`]);
+/// the biggest real record, a full week's part, is ~64 KB.
+pub const MAX_RECORD_PAYLOAD: usize = 64 * 1024 * 1024;
 /// The vault format version bound into every record's AAD.
 pub const VAULT_FORMAT_VERSION: u16 = 2;
 
@@ -84,17 +92,22 @@ pub fn stored_len(len: usize) -> usize {
     1 + NONCE_LEN + padded_len(len) + TAG_LEN
 }
 
-pub(crate) fn record_aad(vault_id: &[u8; 16], kind: RecordKind, storage_key: &str) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(48 + storage_key.len());
+pub(crate) fn record_aad(record_format: u8, vault_id: &[u8; 16], kind: RecordKind, storage_key: &str) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(49 + storage_key.len());
     put_lp(&mut aad, b"sotto-record");
     put_lp(&mut aad, vault_id);
     put_lp(&mut aad, kind.as_str().as_bytes());
     put_lp(&mut aad, storage_key.as_bytes());
     aad.extend_from_slice(&VAULT_FORMAT_VERSION.to_be_bytes());
+    // Format 2 binds its own number, so a value's first byte cannot be changed to make a reader
+    // take compressed bytes for JSON (format 1 predates this and is read as it was written).
+    if record_format != RECORD_FORMAT_UNCOMPRESSED {
+        aad.push(record_format);
+    }
     aad
 }
 
-/// Pads and seals `payload` for storage under `storage_key`, with a fresh random nonce.
+/// Compresses, pads and seals `payload` for storage under `storage_key`, with a fresh random nonce.
 pub(crate) fn seal_record(
     key: &RecordKey,
     vault_id: &[u8; 16],
@@ -102,50 +115,61 @@ pub(crate) fn seal_record(
     storage_key: &str,
     payload: &[u8],
 ) -> Result<Vec<u8>, VaultError> {
-    let len = u32::try_from(payload.len()).map_err(|_| VaultError::TooLarge)?;
-    let mut padded = zeroize::Zeroizing::new(Vec::with_capacity(padded_len(payload.len())));
+    if payload.len() > MAX_RECORD_PAYLOAD {
+        return Err(VaultError::TooLarge);
+    }
+    let packed = crate::compress::deflate(payload);
+    let len = u32::try_from(packed.len()).map_err(|_| VaultError::TooLarge)?;
+    let mut padded = zeroize::Zeroizing::new(Vec::with_capacity(padded_len(packed.len())));
     padded.extend_from_slice(&len.to_be_bytes());
-    padded.extend_from_slice(payload);
-    padded.resize(padded_len(payload.len()), 0);
-    let sealed = aead::seal_random_nonce(key.bytes(), &record_aad(vault_id, kind, storage_key), &padded)?;
+    padded.extend_from_slice(&packed);
+    padded.resize(padded_len(packed.len()), 0);
+    let aad = record_aad(RECORD_FORMAT_VERSION, vault_id, kind, storage_key);
+    let sealed = aead::seal_random_nonce(key.bytes(), &aad, &padded)?;
     let mut value = Vec::with_capacity(1 + sealed.len());
     value.push(RECORD_FORMAT_VERSION);
     value.extend_from_slice(&sealed);
     Ok(value)
 }
 
-/// Opens a value written by [`seal_record`] and strips its padding. Never panics.
+/// Opens a value written by [`seal_record`] (or by format 1's writer), strips its padding and
+/// inflates it. The payload is wiped when dropped. Never panics.
 pub(crate) fn open_record(
     key: &RecordKey,
     vault_id: &[u8; 16],
     kind: RecordKind,
     storage_key: &str,
     value: &[u8],
-) -> Result<Vec<u8>, RecordError> {
+) -> Result<zeroize::Zeroizing<Vec<u8>>, RecordError> {
     let Some((&version, rest)) = value.split_first() else {
         return Err(RecordError::Truncated);
     };
-    if version != RECORD_FORMAT_VERSION {
+    if version != RECORD_FORMAT_VERSION && version != RECORD_FORMAT_UNCOMPRESSED {
         return Err(RecordError::UnsupportedVersion(version));
     }
     if rest.len() < NONCE_LEN + TAG_LEN + 4 {
         return Err(RecordError::Truncated);
     }
-    let padded = aead::open_random_nonce(key.bytes(), &record_aad(vault_id, kind, storage_key), rest)
+    let padded = aead::open_random_nonce(key.bytes(), &record_aad(version, vault_id, kind, storage_key), rest)
         .map(zeroize::Zeroizing::new)
         .ok_or(RecordError::Corrupt)?;
-    unpad(&padded).ok_or(RecordError::Corrupt)
+    let payload = unpad(&padded).ok_or(RecordError::Corrupt)?;
+    if version == RECORD_FORMAT_UNCOMPRESSED {
+        return Ok(zeroize::Zeroizing::new(payload.to_vec()));
+    }
+    // Authentic but not a DEFLATE stream, or too large: only a faulty writer makes that.
+    crate::compress::inflate(payload, MAX_RECORD_PAYLOAD).map_err(|_| RecordError::Corrupt)
 }
 
 /// Strips the length prefix and checks the padding is all zeros (so there is one valid encoding).
-fn unpad(padded: &[u8]) -> Option<Vec<u8>> {
+fn unpad(padded: &[u8]) -> Option<&[u8]> {
     let (len, rest) = padded.split_first_chunk::<4>()?;
     let len = usize::try_from(u32::from_be_bytes(*len)).ok()?;
     if len > rest.len() {
         return None;
     }
     let (payload, padding) = rest.split_at(len);
-    padding.iter().all(|&b| b == 0).then(|| payload.to_vec())
+    padding.iter().all(|&b| b == 0).then_some(payload)
 }
 
 #[cfg(test)]
@@ -172,7 +196,7 @@ mod tests {
         let id = [1u8; 16];
         let v = seal_record(&key(), &id, RecordKind::Segment, "s:ab", b"hello").unwrap();
         assert_eq!(v.len(), stored_len(5));
-        assert_eq!(open_record(&key(), &id, RecordKind::Segment, "s:ab", &v).unwrap(), b"hello");
+        assert_eq!(&open_record(&key(), &id, RecordKind::Segment, "s:ab", &v).unwrap()[..], b"hello");
         // Another key, kind, vault or storage key: refuses.
         assert_eq!(open_record(&key(), &id, RecordKind::Segment, "s:ac", &v), Err(RecordError::Corrupt));
         assert_eq!(open_record(&key(), &id, RecordKind::Manifest, "s:ab", &v), Err(RecordError::Corrupt));
@@ -192,12 +216,73 @@ mod tests {
         shortest.extend([0u8; NONCE_LEN + TAG_LEN + 4]);
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &shortest), Err(RecordError::Corrupt));
         assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &shortest[..32]), Err(RecordError::Truncated));
-        // A payload that exactly fills its bucket (no padding bytes) round-trips.
-        let exact = vec![b'x'; PAD_FLOOR - 4];
+        // A payload that fills its bucket (no padding bytes) once compressed round-trips.
+        let exact: Vec<u8> = (0..PAD_FLOOR - 9).map(|i| (i * 7919 % 251) as u8 ^ (i / 251) as u8).collect();
+        assert_eq!(crate::compress::deflate(&exact).len(), PAD_FLOOR - 4, "stored as one uncompressed block");
         let sealed = seal_record(&key(), &id, RecordKind::Settings, "c", &exact).unwrap();
-        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &sealed).unwrap(), exact);
-        v[0] = 2;
-        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::UnsupportedVersion(2)));
+        assert_eq!(&open_record(&key(), &id, RecordKind::Settings, "c", &sealed).unwrap()[..], exact);
+        v[0] = 3;
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::UnsupportedVersion(3)));
+        // Format 2 binds its number: relabelled as format 1 (uncompressed), it does not open.
+        v[0] = RECORD_FORMAT_UNCOMPRESSED;
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::Corrupt));
+        v[0] = 0;
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "c", &v), Err(RecordError::UnsupportedVersion(0)));
+    }
+
+    /// A record sealed by hand from docs/format.md §3.2, with a fixed nonce: what any writer of
+    /// that format produces.
+    fn by_hand(format: u8, kind: &str, storage_key: &str, payload: &[u8]) -> Vec<u8> {
+        let mut aad = Vec::new();
+        for part in [&b"sotto-record"[..], &[1u8; 16], kind.as_bytes(), storage_key.as_bytes()] {
+            aad.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            aad.extend_from_slice(part);
+        }
+        aad.extend_from_slice(&[0, 2]);
+        if format == 2 {
+            aad.push(2);
+        }
+        let mut padded = (payload.len() as u32).to_be_bytes().to_vec();
+        padded.extend_from_slice(payload);
+        padded.resize(1024, 0);
+        let nonce = [9u8; 12];
+        let mut value = vec![format];
+        value.extend_from_slice(&nonce);
+        value.extend(aead::seal_with_nonce(key().bytes(), &nonce, &aad, &padded));
+        value
+    }
+
+    #[test]
+    fn both_record_formats_open_as_specified() {
+        let id = [1u8; 16];
+        // Format 1: the payload as it is.
+        let v1 = by_hand(1, "segment", "v:s:01", br#"{"week":"2026-W10"}"#);
+        assert_eq!(&open_record(&key(), &id, RecordKind::Segment, "v:s:01", &v1).unwrap()[..], br#"{"week":"2026-W10"}"#);
+        // Format 2: raw DEFLATE ("hello" as one fixed-Huffman block, as zlib writes it), the
+        // format number bound in the AAD.
+        let v2 = by_hand(2, "settings", "v:c", &[0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]);
+        assert_eq!(&open_record(&key(), &id, RecordKind::Settings, "v:c", &v2).unwrap()[..], b"hello");
+        // Format 2 whose authentic payload is not DEFLATE, or has bytes after the stream: corrupt.
+        let junk = by_hand(2, "settings", "v:c", br#"{"not":"deflate"}"#);
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "v:c", &junk), Err(RecordError::Corrupt));
+        let trailing = by_hand(2, "settings", "v:c", &[0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00]);
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "v:c", &trailing), Err(RecordError::Corrupt));
+        // Sealed under format 2's AAD but labelled format 1: refused.
+        let mut relabelled = v2.clone();
+        relabelled[0] = 1;
+        assert_eq!(open_record(&key(), &id, RecordKind::Settings, "v:c", &relabelled), Err(RecordError::Corrupt));
+    }
+
+    #[test]
+    fn writes_format_2_compressed_and_refuses_oversized_payloads() {
+        let id = [1u8; 16];
+        let json = br#"{"id":"00112233445566778899aabbccddeeff","revision":1,"intensity":4},"#.repeat(800);
+        let v = seal_record(&key(), &id, RecordKind::Segment, "s", &json).unwrap();
+        assert_eq!(v[0], 2);
+        assert!(v.len() < json.len() / 10, "{} bytes stored for {}", v.len(), json.len());
+        assert_eq!(&open_record(&key(), &id, RecordKind::Segment, "s", &v).unwrap()[..], &json[..]);
+        let huge = vec![0u8; MAX_RECORD_PAYLOAD + 1];
+        assert!(matches!(seal_record(&key(), &id, RecordKind::Segment, "s", &huge), Err(VaultError::TooLarge)));
     }
 
     proptest::proptest! {
@@ -209,7 +294,7 @@ mod tests {
             let index = index % v.len();
             let mut bad = v.clone();
             bad[index] ^= 1 << bit;
-            let expected = if index == 0 { RecordError::UnsupportedVersion(bad[0]) } else { RecordError::Corrupt };
+            let expected = if index == 0 && bad[0] != RECORD_FORMAT_UNCOMPRESSED { RecordError::UnsupportedVersion(bad[0]) } else { RecordError::Corrupt };
             proptest::prop_assert_eq!(open_record(&key(), &id, RecordKind::Segment, "s:1", &bad), Err(expected));
             let cut = cut % v.len();
             let got = open_record(&key(), &id, RecordKind::Segment, "s:1", &v[..cut]);
@@ -222,9 +307,9 @@ mod tests {
 
     #[test]
     fn unpad_rejects_nonzero_padding_and_bad_length() {
-        assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 0]), Some(vec![9]));
-        assert_eq!(unpad(&[0, 0, 0, 1, 9]), Some(vec![9]), "a payload that fills its bucket exactly");
-        assert_eq!(unpad(&[0, 0, 0, 0]), Some(vec![]));
+        assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 0]), Some(&[9u8][..]));
+        assert_eq!(unpad(&[0, 0, 0, 1, 9]), Some(&[9u8][..]), "a payload that fills its bucket exactly");
+        assert_eq!(unpad(&[0, 0, 0, 0]), Some(&[][..]));
         assert_eq!(unpad(&[0, 0, 0, 1, 9, 0, 1]), None);
         assert_eq!(unpad(&[0, 0, 0, 9, 9]), None);
         assert_eq!(unpad(&[0, 0, 0]), None);

@@ -1,7 +1,7 @@
 //! The encrypted settings record. Missing fields take their defaults; unknown fields written by a
 //! newer version are kept and written back.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 fn yes() -> bool {
@@ -11,43 +11,44 @@ fn five() -> u32 {
     5
 }
 /// GOV.UK's wording for the same control: says what it does, says nothing about health.
-fn context_menu_label() -> String {
+fn default_context_menu_label() -> String {
     "Exit this page".to_string()
 }
 
-/// User settings. Field names are the JSON keys (docs/format.md §4.5).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// User settings. Field names are the JSON keys (docs/format.md §3.6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Settings {
     /// Lock this many minutes after the last request that used the vault (0: never by this rule).
-    #[serde(default = "five")]
     pub auto_lock_minutes: u32,
     /// Also lock when the computer has been idle (no input at all) for `idle_minutes`;
     /// a locked screen always locks.
-    #[serde(default = "yes")]
     pub lock_on_idle: bool,
-    #[serde(default = "five")]
     pub idle_minutes: u32,
     /// Strict mode: the key lives only in the worker's memory, never in the browser's session
     /// storage, so the browser evicting the idle worker (after ~30 s) locks the journal.
-    #[serde(default)]
     pub strict_mode: bool,
     /// Where Vanish sends the active tab (`http(s)` only; empty: the default neutral page).
-    #[serde(default)]
     pub vanish_url: String,
-    #[serde(default = "yes")]
     pub context_menu_enabled: bool,
     /// The wording of the Vanish item in every page's context menu; editable, so it can read as
     /// anything the user likes.
-    #[serde(default = "context_menu_label")]
     pub context_menu_label: String,
     /// Neutral name and icon in the toolbar.
-    #[serde(default)]
     pub discreet_mode: bool,
     /// Optional features the user turned on, by key.
-    #[serde(default)]
     pub used_extras: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+crate::keep_unknown::deserialize_keeping_unknown! {
+    Settings, "Sotto's settings (a JSON object)",
+    required {}
+    optional {
+        auto_lock_minutes: u32 = five(), lock_on_idle: bool = yes(), idle_minutes: u32 = five(), strict_mode: bool,
+        vanish_url: String, context_menu_enabled: bool = yes(), context_menu_label: String = default_context_menu_label(),
+        discreet_mode: bool, used_extras: Vec<String>,
+    }
 }
 
 impl Default for Settings {
@@ -60,7 +61,7 @@ impl Default for Settings {
             strict_mode: false,
             vanish_url: String::new(),
             context_menu_enabled: true,
-            context_menu_label: context_menu_label(),
+            context_menu_label: default_context_menu_label(),
             discreet_mode: false,
             used_extras: Vec::new(),
             extra: Map::new(),

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::activity;
@@ -211,8 +211,8 @@ impl LockedInfo {
     }
 }
 
-/// A segment part's JSON (docs/format.md §4.4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A segment part's JSON (docs/format.md §3.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 struct SegmentDoc {
     week: String,
     part: u16,
@@ -220,6 +220,12 @@ struct SegmentDoc {
     entries: Vec<Entry>,
     #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+crate::keep_unknown::deserialize_keeping_unknown! {
+    SegmentDoc, "a segment part (a JSON object)",
+    required { week: String, part: u16, revision: u64, entries: Vec<Entry> }
+    optional {}
 }
 
 /// Entries read for a listing, plus the segments that could not be read.
@@ -254,6 +260,9 @@ pub struct FailedAttempts {
     pub times: Vec<i64>,
     /// Records that did not open (damaged, or planted by someone without the key).
     pub unreadable: usize,
+    /// The storage keys of the records read (readable or not), for
+    /// [`Vault::forget_failed_attempts`]: a record written after the read is not among them.
+    pub records: Vec<String>,
 }
 
 /// Entry points that work on a locked (or absent) vault.
@@ -431,6 +440,16 @@ impl Vault {
         store.set_many(vec![(key, value)]).await?;
         Ok(true)
     }
+
+    /// Removes the records `attempts` was read from (after the user was told of them), and no
+    /// other: an attempt recorded since stays for the next unlock. Needs no key.
+    pub async fn forget_failed_attempts<S: KvStore>(store: &S, attempts: &FailedAttempts) -> Result<(), VaultError> {
+        if attempts.records.is_empty() {
+            return Ok(());
+        }
+        store.remove(&attempts.records).await?;
+        Ok(())
+    }
 }
 
 fn hex16(bytes: &[u8; 16]) -> String {
@@ -457,14 +476,35 @@ struct LoadedPart {
     json_len: usize,
 }
 
+/// The length of `value`'s JSON, counted as it is written instead of built: sizing a part must not
+/// allocate (and leave unwiped) a second copy of every entry, nor cost a second serialisation's
+/// allocations when the part is sealed.
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    match serde_json::to_writer(&mut counter, value) {
+        Ok(()) => counter.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 impl LoadedPart {
     fn read(doc: SegmentDoc) -> LoadedPart {
-        let json_len = serde_json::to_vec(&doc.entries).map_or(usize::MAX, |v| v.len());
+        let json_len = json_len(&doc.entries);
         LoadedPart { doc, dirty: false, json_len }
     }
 
     fn push(&mut self, entry: Entry) {
-        let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len());
+        let len = json_len(&entry);
         self.json_len = self.json_len.saturating_add(len).saturating_add(1);
         self.doc.entries.push(entry);
         self.dirty = true;
@@ -544,7 +584,6 @@ impl<S: KvStore> UnlockedVault<S> {
                 return Ok(Err(VaultError::Missing { record }));
             };
             let added = open_record(&self.record_key, &self.header.vault_id, RecordKind::ManifestChunk, key, value)
-                .map(zeroize::Zeroizing::new)
                 .map_err(|e| e.into_vault_error(record))
                 .and_then(|plain| manifest.add_chunk(year, &digest_hex(value), &plain));
             if let Err(e) = added {
@@ -582,7 +621,6 @@ impl<S: KvStore> UnlockedVault<S> {
         let value = value.ok_or_else(|| VaultError::Missing { record: record.clone() })?;
         let key = self.segment_key(week, part);
         let plain = open_record(&self.record_key, &self.header.vault_id, RecordKind::Segment, &key, value)
-            .map(zeroize::Zeroizing::new)
             .map_err(|e| e.into_vault_error(record.clone()))?;
         let doc: SegmentDoc = serde_json::from_slice(&plain).map_err(|_| VaultError::Corrupt { record: record.clone() })?;
         if doc.week != week.to_string() || doc.part != part {
@@ -766,7 +804,7 @@ impl<S: KvStore> UnlockedVault<S> {
         if let Some(Some(part)) = parts.get_mut(&at) {
             if new_week == at.0
                 && let Some(slot) = part.doc.entries.iter_mut().find(|e| e.id == entry.id) {
-                    let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len());
+                    let len = json_len(&entry);
                     part.json_len = part.json_len.saturating_add(len);
                     *slot = entry;
                     part.dirty = true;
@@ -997,6 +1035,15 @@ impl<S: KvStore> UnlockedVault<S> {
 
     /// Decrypts, returns and clears the failed unlock attempts recorded while locked.
     pub async fn take_failed_attempts(&mut self) -> Result<FailedAttempts, VaultError> {
+        let attempts = self.failed_attempts().await?;
+        Vault::forget_failed_attempts(&self.store, &attempts).await?;
+        Ok(attempts)
+    }
+
+    /// Decrypts the failed unlock attempts recorded while locked and leaves them in storage:
+    /// they are forgotten ([`Vault::forget_failed_attempts`]) only once the user has been told,
+    /// so an unlock cut short (a lock, a closed page) loses no notice.
+    pub async fn failed_attempts(&self) -> Result<FailedAttempts, VaultError> {
         let keys: Vec<String> =
             self.store.list_keys().await?.into_iter().filter(|k| k.starts_with(activity::ACTIVITY_PREFIX)).collect();
         if keys.is_empty() {
@@ -1010,12 +1057,11 @@ impl<S: KvStore> UnlockedVault<S> {
                 Some(t) => out.times.push(t),
                 None => out.unreadable += 1,
             }
+            out.records.push(key.clone());
         }
         out.times.sort_unstable();
-        self.store.remove(&keys).await?;
         Ok(out)
     }
-
     /// Exports every entry (tombstones included, so deletions travel) and the settings as a
     /// bundle encrypted under `passphrase` (docs/format.md §8).
     pub async fn export_bundle(&self, passphrase: &Passphrase, params: KdfParams, now_ms: i64) -> Result<Vec<u8>, VaultError> {
@@ -1025,19 +1071,35 @@ impl<S: KvStore> UnlockedVault<S> {
     /// [`Self::export_bundle`] with the export passphrase's Argon2id step done already (possibly
     /// elsewhere) for a new input (a salt from [`new_salt`]), which the bundle header then stores.
     pub async fn export_bundle_with_root(&self, root: &PassphraseRoot, now_ms: i64) -> Result<Vec<u8>, VaultError> {
+        let contents = self.export_contents(now_ms).await?;
+        Ok(bundle::encrypt_bundle_with_root(&contents, root, bundle::DEFAULT_CHUNK_SIZE)?)
+    }
+
+    /// Whether `root` (Argon2id of a passphrase with this vault's current salt and parameters,
+    /// computed elsewhere) opens this vault: the check before an export with the journal's
+    /// passphrase, made against the header this session unlocked, without reading storage.
+    pub fn passphrase_root_opens(&self, root: &PassphraseRoot) -> bool {
+        root.input() == self.passphrase_kdf_input()
+            && self.header.unwrap_master(&root.kek(), &self.header.passphrase_wrap, &self.header.passphrase_wrap_aad()).is_some()
+    }
+
+    /// The salt and parameters a passphrase must be derived with to open this vault (see
+    /// [`Self::passphrase_root_opens`]).
+    pub fn passphrase_kdf_input(&self) -> KdfInput {
+        KdfInput { params: self.header.kdf, salt: self.header.salt }
+    }
+
+    /// Everything a bundle holds: every entry and tombstone, and the settings. Needs no passphrase,
+    /// so a caller can read storage while Argon2id runs for the bundle's key, then encrypt with
+    /// [`bundle::encrypt_bundle_with_root`]. Refuses if any week cannot be read.
+    pub async fn export_contents(&self, now_ms: i64) -> Result<BundleContents, VaultError> {
         let listing = self.all_entries(true).await?;
         if let Some(first) = listing.unreadable.into_iter().next() {
             // An export that silently missed a week would be a backup the user cannot trust.
             return Err(first);
         }
         let settings = self.settings().await.ok();
-        let contents = BundleContents {
-            vault_id: hex16(&self.header.vault_id),
-            exported_at: now_ms,
-            entries: listing.entries,
-            settings,
-        };
-        Ok(bundle::encrypt_bundle_with_root(&contents, root, bundle::DEFAULT_CHUNK_SIZE)?)
+        Ok(BundleContents { vault_id: hex16(&self.header.vault_id), exported_at: now_ms, entries: listing.entries, settings })
     }
 
     /// Imports a bundle: decrypts and verifies all of it before touching the vault, then merges by

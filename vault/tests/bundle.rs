@@ -1,4 +1,5 @@
-//! Bundle format v1: round trips, every kind of damage, and the checked-in test vectors.
+//! Bundle formats v2 (written) and v1 (read): round trips, every kind of damage, and the
+//! checked-in test vectors.
 
 mod common;
 
@@ -6,7 +7,9 @@ use std::path::PathBuf;
 
 use common::{FAST, at, entry};
 use proptest::prelude::*;
-use sotto_vault::bundle::{BundleContents, BundleHeader, HEADER_LEN, encrypt_bundle, encrypt_bundle_with_salt};
+use sotto_vault::bundle::{
+    BundleContents, BundleHeader, HEADER_LEN, encrypt_bundle, encrypt_bundle_with_salt, encrypt_payload_with_salt, payload_json,
+};
 use sotto_vault::{BundleError, Entry, MedicationTaken, Passphrase, Quality, Region, RegionPain, Settings, decrypt_bundle};
 
 fn contents(entries: Vec<Entry>) -> BundleContents {
@@ -55,10 +58,27 @@ fn vector_entries() -> Vec<Entry> {
 const VECTOR_PASSPHRASE: &str = "correct horse battery staple";
 const VECTOR_SALT: [u8; 16] = *b"sotto-vector-v1!";
 
-fn vector_bundle() -> Vec<u8> {
+fn vector_contents() -> BundleContents {
     let mut c = contents(vector_entries());
     c.settings = Some(Settings::default());
-    encrypt_bundle_with_salt(&c, &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap()
+    c
+}
+
+/// Format 1 (uncompressed), as the writer of that format wrote it.
+fn vector_bundle_v1() -> Vec<u8> {
+    let payload = payload_json(&vector_contents());
+    encrypt_payload_with_salt(1, &payload, &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap()
+}
+
+/// Format 2, as this build writes it. (Its bytes depend on the DEFLATE encoder; any encoder's
+/// stream must decrypt to the same entries.)
+fn vector_bundle_v2() -> Vec<u8> {
+    encrypt_bundle_with_salt(&vector_contents(), &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap()
+}
+
+/// A format 2 bundle around `payload` taken as the already-compressed stream.
+fn v2_around(payload: &[u8]) -> Vec<u8> {
+    encrypt_payload_with_salt(2, payload, &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap()
 }
 
 /// Writes tests/vectors/*. Run once with `cargo test -p sotto-vault --test bundle -- --ignored`;
@@ -67,10 +87,26 @@ fn vector_bundle() -> Vec<u8> {
 #[ignore]
 fn regenerate_vectors() {
     let dir = vectors_dir();
-    let good = vector_bundle();
+    let good = vector_bundle_v1();
     std::fs::write(dir.join("valid_small.bundle"), &good).unwrap();
-    let expected = serde_json::to_string_pretty(&vector_entries()).unwrap();
-    std::fs::write(dir.join("valid_small.expected.json"), expected + "\n").unwrap();
+    let expected = serde_json::to_string_pretty(&vector_entries()).unwrap() + "\n";
+    std::fs::write(dir.join("valid_small.expected.json"), &expected).unwrap();
+
+    let v2 = vector_bundle_v2();
+    std::fs::write(dir.join("valid_small_v2.bundle"), &v2).unwrap();
+    std::fs::write(dir.join("valid_small_v2.expected.json"), &expected).unwrap();
+    let mut flipped = v2.clone();
+    flipped[HEADER_LEN + 100] ^= 0x40;
+    std::fs::write(dir.join("invalid_v2_flipped_byte.bundle"), flipped).unwrap();
+    // Authentic, but the payload is the JSON itself, not DEFLATE.
+    std::fs::write(dir.join("invalid_v2_not_deflate.bundle"), v2_around(&payload_json(&vector_contents()))).unwrap();
+    // Authentic, one complete DEFLATE stream, then a byte after its end.
+    let mut trailing = sotto_vault::compress::deflate(&payload_json(&vector_contents())).to_vec();
+    trailing.push(0);
+    std::fs::write(dir.join("invalid_v2_bytes_after_stream.bundle"), v2_around(&trailing)).unwrap();
+    // Authentic, but the stream stops before its final block.
+    let whole = sotto_vault::compress::deflate(&payload_json(&vector_contents()));
+    std::fs::write(dir.join("invalid_v2_stream_cut.bundle"), v2_around(&whole[..whole.len() - 20])).unwrap();
 
     let mut flipped = good.clone();
     flipped[HEADER_LEN + 100] ^= 0x40;
@@ -87,7 +123,7 @@ fn regenerate_vectors() {
     reordered.extend_from_slice(&good[HEADER_LEN + 2 * sealed..]);
     std::fs::write(dir.join("invalid_reordered_chunks.bundle"), reordered).unwrap();
     let mut version = good.clone();
-    version[8..10].copy_from_slice(&2u16.to_be_bytes());
+    version[8..10].copy_from_slice(&3u16.to_be_bytes());
     std::fs::write(dir.join("invalid_unsupported_version.bundle"), version).unwrap();
     let mut params = good.clone();
     params[11..15].copy_from_slice(&u32::MAX.to_be_bytes());
@@ -113,6 +149,8 @@ fn error_name(e: &BundleError) -> String {
         BundleError::InvalidChunkSize(_) => "invalid_chunk_size".into(),
         BundleError::WrongPassphrase => "wrong_passphrase".into(),
         BundleError::CorruptChunk { index } => format!("corrupt_chunk:{index}"),
+        BundleError::InvalidCompression => "invalid_compression".into(),
+        BundleError::TooLarge => "too_large".into(),
         BundleError::InvalidPayload { line, .. } => format!("invalid_payload:{line}"),
         BundleError::Randomness => "randomness".into(),
     }
@@ -122,7 +160,7 @@ fn error_name(e: &BundleError) -> String {
 fn checked_in_vectors() {
     let dir = vectors_dir();
     let list: Vec<Vector> = serde_json::from_str(&std::fs::read_to_string(dir.join("vectors.json")).unwrap()).unwrap();
-    assert!(list.len() >= 9);
+    assert!(list.len() >= 15);
     for v in list {
         let bytes = std::fs::read(dir.join(&v.file)).unwrap();
         let got = decrypt_bundle(&bytes, &Passphrase::new(v.passphrase.clone()));
@@ -139,8 +177,10 @@ fn checked_in_vectors() {
             (want, Ok(_)) => panic!("{} decrypted but {want} was expected", v.file),
         }
     }
-    // The writer is deterministic given the salt: the checked-in bytes are what this build writes.
-    assert_eq!(std::fs::read(dir.join("valid_small.bundle")).unwrap(), vector_bundle());
+    // Format 1's bytes are fixed given the salt: the checked-in file is what its writer wrote.
+    assert_eq!(std::fs::read(dir.join("valid_small.bundle")).unwrap(), vector_bundle_v1());
+    // This build writes format 2.
+    assert_eq!(BundleHeader::parse(&vector_bundle_v2()).unwrap().version, 2);
 }
 
 #[test]
@@ -159,9 +199,9 @@ fn round_trip_empty_and_exact_multiple() {
 
 #[test]
 fn header_parse_reports_each_field() {
-    let good = vector_bundle();
+    let good = vector_bundle_v2();
     let h = BundleHeader::parse(&good).unwrap();
-    assert_eq!((h.version, h.kdf, h.chunk_size, h.salt), (1, FAST, 1024, VECTOR_SALT));
+    assert_eq!((h.version, h.kdf, h.chunk_size, h.salt), (2, FAST, 1024, VECTOR_SALT));
     assert_eq!(h.to_bytes(), good[..HEADER_LEN].to_vec());
     assert_eq!(BundleHeader::parse(&good[..5]), Err(BundleError::Truncated));
     assert_eq!(BundleHeader::parse(b""), Err(BundleError::Truncated));
@@ -187,7 +227,8 @@ fn expected_for_flip(index: usize, len: usize) -> impl Fn(&BundleError) -> bool 
     let sealed = 1024 + 16;
     move |e: &BundleError| match index {
         0..=7 => *e == BundleError::NotABundle,
-        8..=9 => matches!(e, BundleError::UnsupportedVersion { .. }),
+        // 2 → 1 (the other format, same length) fails the header tag.
+        8..=9 => matches!(e, BundleError::UnsupportedVersion { .. } | BundleError::WrongPassphrase),
         10..=22 => matches!(e, BundleError::InvalidParams(_) | BundleError::WrongPassphrase),
         23..=38 | 43..=58 => *e == BundleError::WrongPassphrase,
         39..=42 => matches!(e, BundleError::InvalidChunkSize(_) | BundleError::WrongPassphrase | BundleError::Truncated),
@@ -204,7 +245,7 @@ proptest! {
 
     #[test]
     fn any_flipped_byte_gives_the_right_error(index in 0usize..10_000, bit in 0u8..8) {
-        let good = vector_bundle();
+        let good = vector_bundle_v2();
         let index = index % good.len();
         let mut bad = good.clone();
         bad[index] ^= 1 << bit;
@@ -214,7 +255,7 @@ proptest! {
 
     #[test]
     fn any_truncation_is_an_error(cut in 0usize..10_000) {
-        let good = vector_bundle();
+        let good = vector_bundle_v2();
         let cut = cut % good.len();
         let err = decrypt_bundle(&good[..cut], &Passphrase::new(VECTOR_PASSPHRASE)).unwrap_err();
         let sealed = 1024 + 16;

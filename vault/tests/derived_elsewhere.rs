@@ -110,3 +110,33 @@ fn bundles_sealed_and_opened_with_roots_match_the_passphrase_api() {
         assert_eq!(decrypt_bundle_with_root(&by_passphrase, &elsewhere(&export, input)).unwrap().exported_at, 8);
     });
 }
+
+#[test]
+fn the_export_check_accepts_only_the_current_passphrase_and_export_contents_holds_everything() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create_with_root(&store, &elsewhere(&pass(), fresh(FAST))).await.unwrap();
+        v.save_entry(entry(1, at(2026, 3, 4, 9, 0), 6)).await.unwrap();
+        let gone = v.save_entry(entry(2, at(2025, 1, 1, 9, 0), 2)).await.unwrap();
+        v.delete_entry(&gone).await.unwrap();
+
+        let input = v.passphrase_kdf_input();
+        assert_eq!(input, locked_input(&store));
+        assert!(v.passphrase_root_opens(&elsewhere(&pass(), input)));
+        assert!(!v.passphrase_root_opens(&elsewhere(&Passphrase::new("a long and memorable passphrasE"), input)));
+        // The right passphrase with another salt is not this vault's root.
+        assert!(!v.passphrase_root_opens(&elsewhere(&pass(), fresh(FAST))));
+        // After a change, only the new passphrase passes the check.
+        let new = Passphrase::new("another long passphrase");
+        let new_input = fresh(FAST);
+        v.change_passphrase_with_kek(&elsewhere(&new, new_input).kek(), new_input.params, new_input.salt).await.unwrap();
+        assert!(v.passphrase_root_opens(&elsewhere(&new, v.passphrase_kdf_input())));
+        assert!(!v.passphrase_root_opens(&elsewhere(&pass(), v.passphrase_kdf_input())));
+
+        let contents = v.export_contents(1_800_000_000_000).await.unwrap();
+        assert_eq!(contents.entries.len(), 2, "the tombstone travels too");
+        assert!(contents.entries.iter().any(|e| e.deleted));
+        assert_eq!(contents.exported_at, 1_800_000_000_000);
+        assert!(contents.settings.is_some());
+    })
+}

@@ -445,6 +445,82 @@ fn tampered_header_is_reported() {
     });
 }
 
+/// docs/format.md §3.1: the passphrase wrap authenticates the version, vault id, KDF parameters,
+/// salt and revision; the recovery wrap the version, vault id and recovery salt, and not the
+/// revision (which changes without the recovery code at hand). A header with an authenticated
+/// byte changed does not open (a cargo-mutants survivor: either wrap's AAD could be emptied with
+/// every test passing, since the bytes they flipped also change the key or the public key).
+#[test]
+fn the_wraps_authenticate_the_bytes_the_format_names() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (v, code) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.lock();
+        let good = store.raw_get("v:h").unwrap();
+
+        let mut other_revision = good.clone();
+        other_revision[62] ^= 2; // header revision, bytes 55..63
+        store.raw_set("v:h", other_revision);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::WrongPassphrase));
+        assert!(Vault::unlock_with_recovery_code(&store, &code.reveal(), &pass(), FAST).await.is_ok());
+
+        let mut other_id = good.clone();
+        other_id[12] ^= 1; // vault id, bytes 10..26
+        store.raw_set("v:h", other_id);
+        assert_eq!(Vault::unlock_with_passphrase(&store, &pass()).await.err(), Some(VaultError::WrongPassphrase));
+        assert_eq!(
+            Vault::unlock_with_recovery_code(&store, &code.reveal(), &pass(), FAST).await.err(),
+            Some(VaultError::WrongRecoveryCode)
+        );
+    });
+}
+
+/// docs/format.md §3.1 reader checks: a header longer than 247 bytes is corrupt, a shorter one
+/// truncated (cargo-mutants survivors: both length checks could be turned around unnoticed).
+#[test]
+fn a_header_of_the_wrong_length_is_refused() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.lock();
+        let good = store.raw_get("v:h").unwrap();
+        let mut long = good.clone();
+        long.push(0);
+        store.raw_set("v:h", long);
+        assert_eq!(Vault::status(&store).await.err(), Some(VaultError::Corrupt { record: RecordName::Header }));
+        store.raw_set("v:h", good[..good.len() - 1].to_vec());
+        assert_eq!(Vault::status(&store).await.err(), Some(VaultError::Truncated { record: RecordName::Header }));
+        store.raw_set("v:h", good);
+        assert!(matches!(Vault::status(&store).await, Ok(VaultStatus::Locked(_))));
+    });
+}
+
+/// A new entry is stored live at revision 1 and an edit is stored live at the next revision,
+/// whatever the caller's copy said (a deletion goes through delete_entry only); a rewrap with
+/// the current passphrase records the new parameters (cargo-mutants survivors in vault.rs).
+#[test]
+fn saves_and_edits_set_revision_and_liveness_and_a_rewrap_records_its_params() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let claimed = Entry { revision: 5, deleted: true, ..entry(1, at(2026, 3, 4, 9, 0), 6) };
+        let saved = v.save_entry(claimed).await.unwrap();
+        assert_eq!((saved.revision, saved.deleted), (1, false));
+        let edit = Entry { deleted: true, intensity: 2, ..saved.clone() };
+        let edited = v.update_entry(&saved, edit).await.unwrap();
+        assert_eq!((edited.revision, edited.deleted, edited.intensity), (2, false, 2));
+        assert_eq!(v.list_recent(5).await.unwrap().entries, vec![edited]);
+
+        let stronger = KdfParams { t_cost: FAST.t_cost + 1, ..FAST };
+        v.rewrap_with_params(&pass(), stronger).await.unwrap();
+        assert_eq!(v.kdf_params(), stronger);
+        v.lock();
+        let VaultStatus::Locked(info) = Vault::status(&store).await.unwrap() else { panic!("locked") };
+        assert_eq!(info.kdf, stronger);
+        assert!(Vault::unlock_with_passphrase(&store, &pass()).await.is_ok());
+    });
+}
+
 #[test]
 fn a_header_put_back_alone_is_reported_until_a_new_one_is_written() {
     block_on(async {
@@ -531,6 +607,99 @@ fn settings_round_trip_and_keep_unknown_fields() {
     });
 }
 
+/// Listings as the popup and the options page use them: a range includes both of its ends, also
+/// for an entry whose local week is not its UTC week (offsets of ±14 hours), and the most recent
+/// entries come newest first, exactly as many as asked for.
+#[test]
+fn ranges_include_their_ends_and_recent_entries_come_newest_first() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let mut saved = Vec::new();
+        for n in 0..10u64 {
+            let at_ms = at(2026, 1, 5, 8, 0) + i64::try_from(n).unwrap() * 3 * 86_400_000;
+            saved.push(v.save_entry(entry(n, at_ms, 3)).await.unwrap());
+        }
+        // Sunday 23:30 UTC seen at UTC+14 is Monday: stored in the following week.
+        let east = Entry { utc_offset_minutes: 840, ..entry(20, at(2026, 3, 1, 23, 30), 5) };
+        // Monday 00:30 UTC seen at UTC−14 is Sunday: stored in the week before.
+        let west = Entry { utc_offset_minutes: -840, ..entry(21, at(2026, 3, 9, 0, 30), 5) };
+        saved.push(v.save_entry(east).await.unwrap());
+        saved.push(v.save_entry(west).await.unwrap());
+        for e in &saved {
+            let listing = v.list_range(e.occurred_at, e.occurred_at).await.unwrap();
+            assert_eq!(listing.entries, vec![e.clone()], "a range of one instant holds the entry at that instant");
+        }
+        let first = &saved[0];
+        assert!(v.list_range(first.occurred_at - 1, first.occurred_at - 1).await.unwrap().entries.is_empty());
+        assert!(v.list_range(first.occurred_at + 1, first.occurred_at + 1).await.unwrap().entries.is_empty());
+
+        let mut newest_first = saved.clone();
+        newest_first.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
+        assert_eq!(v.list_recent(5).await.unwrap().entries, newest_first[..5]);
+        assert_eq!(v.list_recent(1).await.unwrap().entries, newest_first[..1]);
+        assert_eq!(v.list_recent(100).await.unwrap().entries, newest_first);
+    });
+}
+
+/// What the worker shows about an unlocked journal: the stored count (tombstones included, since
+/// they are stored) from the manifest alone, and the vault id the header names.
+#[test]
+fn the_stored_count_includes_tombstones_and_the_id_is_the_headers() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        assert_eq!(v.stored_entry_count(), 0);
+        let first = v.save_entry(entry(1, at(2026, 3, 4, 9, 0), 6)).await.unwrap();
+        v.save_entry(entry(2, at(2026, 3, 5, 9, 0), 2)).await.unwrap();
+        v.save_entry(entry(3, at(2025, 7, 1, 9, 0), 4)).await.unwrap();
+        v.delete_entry(&first).await.unwrap();
+        assert_eq!(v.stored_entry_count(), 3);
+        v.lock();
+        let VaultStatus::Locked(info) = Vault::status(&store).await.unwrap() else { panic!("locked") };
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.stored_entry_count(), 3);
+        assert_eq!(v.vault_id(), info.vault_id);
+        let other = MemoryStore::new();
+        let (w, _) = Vault::create(&other, &pass(), FAST).await.unwrap();
+        assert_ne!(w.vault_id(), v.vault_id());
+    });
+}
+
+/// An older settings record put back (e.g. strict mode switched off again by restoring an earlier
+/// copy) is told apart at the next unlock, as is a settings record removed: the root pins it.
+/// A cargo-mutants survivor: the root's settings pin could be dropped on unlock unnoticed.
+#[test]
+fn settings_put_back_or_removed_are_reported_after_an_unlock() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (mut v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        let older = store.raw_get("v:c").expect("settings written at creation");
+        v.set_settings(&Settings { strict_mode: true, ..Default::default() }).await.unwrap();
+        let current = store.raw_get("v:c").unwrap();
+        v.lock();
+
+        store.raw_set("v:c", older);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert_eq!(v.settings().await.err(), Some(VaultError::RolledBack { record: RecordName::Settings }));
+        v.lock();
+
+        let mut keep = store.snapshot();
+        keep.remove("v:c");
+        let without = MemoryStore::new();
+        for (k, value) in keep {
+            without.raw_set(&k, value);
+        }
+        let v = Vault::unlock_with_passphrase(&without, &pass()).await.unwrap();
+        assert_eq!(v.settings().await.err(), Some(VaultError::Missing { record: RecordName::Settings }));
+        v.lock();
+
+        store.raw_set("v:c", current);
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        assert!(v.settings().await.unwrap().strict_mode);
+    });
+}
+
 #[test]
 fn failed_attempts_are_sealed_while_locked() {
     block_on(async {
@@ -552,6 +721,25 @@ fn failed_attempts_are_sealed_while_locked() {
         assert_eq!(attempts.times, vec![1_600_000_000_000, 1_700_000_000_000]);
         assert_eq!(attempts.unreadable, 1);
         assert_eq!(v.take_failed_attempts().await.unwrap(), Default::default(), "cleared");
+    });
+}
+
+#[test]
+fn failed_attempts_stay_until_forgotten_and_only_those_read_go() {
+    block_on(async {
+        let store = MemoryStore::new();
+        let (v, _) = Vault::create(&store, &pass(), FAST).await.unwrap();
+        v.lock();
+        assert!(Vault::record_failed_attempt(&store, 1_700_000_000_000).await.unwrap());
+        let v = Vault::unlock_with_passphrase(&store, &pass()).await.unwrap();
+        let read = v.failed_attempts().await.unwrap();
+        assert_eq!((read.times.clone(), read.records.len()), (vec![1_700_000_000_000], 1));
+        // Read again (the first unlock was cut short before the user saw it): still there.
+        assert_eq!(v.failed_attempts().await.unwrap(), read, "reading does not clear");
+        // An attempt recorded between the read and the forgetting survives it.
+        assert!(Vault::record_failed_attempt(&store, 1_800_000_000_000).await.unwrap());
+        Vault::forget_failed_attempts(&store, &read).await.unwrap();
+        assert_eq!(v.failed_attempts().await.unwrap().times, vec![1_800_000_000_000]);
     });
 }
 

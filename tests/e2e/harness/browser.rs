@@ -75,7 +75,8 @@ pub struct Browser {
     pub extension_id: String,
     /// Set by [`Browser::close`]: the browser has exited, its profile is kept until drop.
     closed: bool,
-    _slot: Slot,
+    /// Its place among the browsers that may run at once (given back while it waits idle).
+    slot: Option<Slot>,
 }
 
 /// Options for [`Browser::launch_with`].
@@ -183,7 +184,7 @@ impl Browser {
             libc::close(from_browser_write);
         }
         let cdp = Cdp::start(unsafe { File::from_raw_fd(to_browser_write) }, unsafe { File::from_raw_fd(from_browser_read) });
-        let mut browser = Browser { cdp, child, profile, extension_id: String::new(), closed: false, _slot: slot };
+        let mut browser = Browser { cdp, child, profile, extension_id: String::new(), closed: false, slot: Some(slot) };
         if options.record_network {
             browser.cdp.record_network();
         }
@@ -202,6 +203,17 @@ impl Browser {
             .unwrap_or_else(|| panic!("the extension's service worker never started; see {}", browser.profile.display()));
         browser.extension_id = worker.url["chrome-extension://".len()..].split('/').next().unwrap_or_default().to_string();
         browser
+    }
+
+    /// Runs `wait` with this browser's place among the running browsers given to the next test:
+    /// for a test that only waits for the clock (an alarm a minute away), while its browser sits
+    /// idle and costs the machine little. Its place is taken back (waiting for one if need be)
+    /// before this returns.
+    pub fn lend_slot_while<T>(&mut self, wait: impl FnOnce() -> T) -> T {
+        self.slot = None;
+        let result = wait();
+        self.slot = Some(Slot::take());
+        result
     }
 
     /// The URL of one of the extension's pages, e.g. `popup.html`.
@@ -244,6 +256,18 @@ impl Browser {
         self.open(&self.url(path))
     }
 
+    /// The common start of a test that is not about setting up: a new options tab, in which
+    /// the worker creates a journal with `passphrase` (the protocol request the pages send) and
+    /// keeps it unlocked. Returns the tab. The page was drawn before the journal existed: a test
+    /// that then drives its screens calls [`Page::reload`] first. Tests about the first run
+    /// itself (the popup's set-up screens, what `create_vault` answers) drive it by hand.
+    pub fn options_with_new_journal(&self, passphrase: &str) -> Page {
+        let page = self.open_extension_page("options.html");
+        let created = page.ask_worker(json!({"type": "create_vault", "passphrase": passphrase}));
+        assert_eq!(created["type"], "created", "creating the test's journal: {created}");
+        page
+    }
+
     /// Every error any extension context reported so far.
     pub fn context_errors(&self) -> Vec<super::cdp::ContextError> {
         self.cdp.errors()
@@ -252,7 +276,8 @@ impl Browser {
     /// Fails the test if any extension context threw or logged an error.
     pub fn assert_no_context_errors(&self) {
         let errors = self.context_errors();
-        assert!(errors.is_empty(), "errors in extension contexts:\n{errors:#?}");
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        assert!(errors.is_empty(), "errors in extension contexts:\n{}", lines.join("\n"));
     }
 
     /// Lets pages download files into `dir` (created if needed) without asking.

@@ -52,6 +52,13 @@ impl Page {
         }
     }
 
+    /// Reloads the page and waits until the new document has loaded (a fixed sleep after
+    /// `location.reload()` raced: the old document could still answer).
+    pub fn reload(&self) {
+        self.eval("window.sottoBeforeReload = true; location.reload(); true");
+        self.wait_until("!window.sottoBeforeReload && document.readyState === 'complete'", WAIT);
+    }
+
     /// The text a person sees on the page.
     pub fn text(&self) -> String {
         self.eval("document.body ? document.body.innerText : ''").as_str().unwrap_or_default().to_string()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent Sotto bundle v1 decryptor, written from docs/format.md §8 alone.
+"""Independent Sotto bundle decryptor (formats 1 and 2), written from docs/format.md §8 alone.
 
 Usage: decrypt_bundle.py FILE PASSPHRASE      prints the payload's entries as JSON
        decrypt_bundle.py --check              checks every vector in vectors.json
@@ -10,6 +10,7 @@ import json
 import os
 import struct
 import sys
+import zlib
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = b"\x89SOTTO\r\n"
+MAX_PAYLOAD = 512 * 1024 * 1024
 
 
 class BundleError(Exception):
@@ -38,7 +40,7 @@ def decrypt(data, passphrase):
     if len(data) < 10:
         raise BundleError("truncated")
     (version,) = struct.unpack(">H", data[8:10])
-    if version != 1:
+    if version not in (1, 2):
         raise BundleError("unsupported_version")
     if len(data) < 11:
         raise BundleError("truncated")
@@ -92,6 +94,19 @@ def decrypt(data, passphrase):
         if last and not plain and i > 0:
             raise BundleError(f"corrupt_chunk:{i}")
         payload += plain
+
+    if version == 2:
+        # One complete raw DEFLATE stream (RFC 1951), nothing after it.
+        inflater = zlib.decompressobj(-15)
+        try:
+            json_lines = inflater.decompress(bytes(payload), MAX_PAYLOAD)
+        except zlib.error:
+            raise BundleError("invalid_compression")
+        if inflater.unconsumed_tail:
+            raise BundleError("too_large")
+        if not inflater.eof or inflater.unused_data:
+            raise BundleError("invalid_compression")
+        payload = json_lines
 
     lines = bytes(payload).split(b"\n")
     if lines[-1] != b"":
