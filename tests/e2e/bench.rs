@@ -11,14 +11,12 @@
 //! Each figure is a median over repeated runs, printed with its ratio to a reference measured
 //! in the same run, in the same browser where the reference is a browser one.
 
-use crate::harness::{Browser, LaunchOptions, Page, EXTENSION_DIR};
+use crate::harness::{Browser, LaunchOptions, NpmPackage, Page, EXTENSION_DIR};
 // The generated bundles are the options tests' (ten entries a day, a region, a note and a tag each).
 use crate::options::{generated_bundle, PASSPHRASE as BUNDLE_PASSPHRASE};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "benchmark passphrase, long enough";
@@ -28,8 +26,11 @@ const NO_NETWORK: &str = "--host-resolver-rules=MAP * ~NOTFOUND";
 const LOOPBACK: &str = "http://127.0.0.1:9";
 /// The Argon2id reference the issue names: hash-wasm, from the npm registry, pinned by version and
 /// by the SHA-512 the registry publishes for its tarball (`npm view hash-wasm@4.13.0 dist.integrity`).
-const HASH_WASM_VERSION: &str = "4.13.0";
-const HASH_WASM_INTEGRITY: &str = "sha512-GrWl7wsV46fKIXQZB5ebskLZLAmKL6d9RS0fspCxDeQyjoNu1AfTJTMLPOJyfzaQm0ldFiwFN21/w+sE/kgEFQ==";
+const HASH_WASM: NpmPackage = NpmPackage {
+    name: "hash-wasm",
+    version: "4.13.0",
+    integrity: "sha512-GrWl7wsV46fKIXQZB5ebskLZLAmKL6d9RS0fspCxDeQyjoNu1AfTJTMLPOJyfzaQm0ldFiwFN21/w+sE/kgEFQ==",
+};
 
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -114,42 +115,12 @@ fn launch() -> Browser {
     Browser::launch_with(LaunchOptions { args: vec![NO_NETWORK.into()], ..LaunchOptions::default() })
 }
 
-/// hash-wasm's Argon2id build (`dist/argon2.umd.min.js`), fetched once with `npm pack` into
-/// `<target>/bench-cache/` and checked against the pinned SHA-512 before every use. Only the
+/// hash-wasm's Argon2id build (`dist/argon2.umd.min.js`), pinned (harness `NpmPackage`). Only the
 /// benchmark loads it, into an ordinary page, never into the extension. `Err` says why the
 /// reference is missing (no npm, offline, a tarball that does not match).
 fn hash_wasm_argon2() -> Result<String, String> {
-    use sha2::{Digest, Sha512};
-    let dir = Path::new(EXTENSION_DIR).parent().map(|target| target.join("bench-cache")).ok_or("no target directory")?;
-    let tarball = dir.join(format!("hash-wasm-{HASH_WASM_VERSION}.tgz"));
-    if !tarball.exists() {
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        eprintln!("fetching the reference hash-wasm@{HASH_WASM_VERSION} with `npm pack` (once, into {})", dir.display());
-        let packed = Command::new("npm")
-            .args(["pack", &format!("hash-wasm@{HASH_WASM_VERSION}"), "--silent", "--pack-destination"])
-            .arg(&dir)
-            .status()
-            .map_err(|e| format!("npm is needed for the hash-wasm reference ({e})"))?;
-        if !packed.success() {
-            return Err(format!("`npm pack hash-wasm@{HASH_WASM_VERSION}` failed (offline?)"));
-        }
-    }
-    let bytes = std::fs::read(&tarball).map_err(|e| format!("cannot read {}: {e}", tarball.display()))?;
-    let integrity = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(Sha512::digest(&bytes)));
-    if integrity != HASH_WASM_INTEGRITY {
-        let _ = std::fs::remove_file(&tarball);
-        return Err(format!("{} does not match the pinned SHA-512 (removed; run again)", tarball.display()));
-    }
-    let script = Command::new("tar")
-        .arg("-xzOf")
-        .arg(&tarball)
-        .arg("package/dist/argon2.umd.min.js")
-        .output()
-        .map_err(|e| format!("tar is needed to unpack hash-wasm ({e})"))?;
-    if !script.status.success() {
-        return Err("hash-wasm's tarball has no dist/argon2.umd.min.js".into());
-    }
-    String::from_utf8(script.stdout).map_err(|_| "hash-wasm's script is not UTF-8".to_string())
+    let script = HASH_WASM.file("package/dist/argon2.umd.min.js")?;
+    String::from_utf8(script).map_err(|_| "hash-wasm's script is not UTF-8".to_string())
 }
 
 /// `runs` timings (ms) of hash-wasm's Argon2id at Sotto's default parameters, in an ordinary
@@ -279,7 +250,7 @@ fn benchmark_table() {
     match hash_wasm_runs(&browser, RUNS) {
         Ok(reference) => {
             let h = median(&reference);
-            rows.push(Row { measure: "unlock in the worker, against hash-wasm".into(), value: ms(w), reference: format!("{} hash-wasm {HASH_WASM_VERSION} Argon2id alone, same browser", ms(h)), ratio: format!("{:.2}× faster", h / w), goal: "≥ 1.5× faster than hash-wasm" });
+            rows.push(Row { measure: "unlock in the worker, against hash-wasm".into(), value: ms(w), reference: format!("{} hash-wasm {} Argon2id alone, same browser", ms(h), HASH_WASM.version), ratio: format!("{:.2}× faster", h / w), goal: "≥ 1.5× faster than hash-wasm" });
         }
         Err(why) => rows.push(Row { measure: "unlock in the worker, against hash-wasm".into(), value: ms(w), reference: format!("not measured: {why}"), ratio: "—".into(), goal: "≥ 1.5× faster than hash-wasm" }),
     }

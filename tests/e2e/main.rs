@@ -10,6 +10,7 @@ mod lock_at_once;
 mod lock_after_write;
 mod secrets_wiped;
 mod options;
+mod report;
 mod popup;
 mod adversarial;
 mod senders;

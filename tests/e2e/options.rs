@@ -31,7 +31,7 @@ fn tricky_entries() -> Vec<Value> {
 
 /// A fresh journal holding the tricky entries (one of them deleted); returns the options page,
 /// showing the open journal.
-fn journal_with_entries(browser: &Browser) -> Page {
+pub(crate) fn journal_with_entries(browser: &Browser) -> Page {
     let page = browser.options_with_new_journal(PASSPHRASE);
     for entry in tricky_entries() {
         let saved = page.ask_worker(json!({"type": "save_entry", "entry": entry}));
@@ -52,7 +52,7 @@ fn all_entries(page: &Page) -> Value {
     listed["entries"].clone()
 }
 
-fn downloads(browser: &Browser) -> PathBuf {
+pub(crate) fn downloads(browser: &Browser) -> PathBuf {
     let dir = browser.profile_dir().join("downloads");
     browser.allow_downloads(&dir);
     dir
@@ -234,6 +234,17 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// On the report screen: acknowledges the warning, takes every entry since 2025 and saves the
+/// report with `button`; returns the file's bytes as downloaded.
+pub(crate) fn download_report(page: &Page, dir: &Path, button: &str) -> Vec<u8> {
+    page.click("checkbox", "I understand: a report is not encrypted");
+    page.eval("(() => { const i = document.getElementById('report-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    page.click("button", button);
+    let text = page.wait_for_text("Saved notes-report-");
+    let name = text.split("Saved ").nth(1).and_then(|r| r.split(". It is").next()).expect("the saved file's name").to_string();
+    wait_for_download(dir, &name)
+}
+
 #[test]
 fn the_report_csv_parses_back_to_the_same_values() {
     let browser = Browser::launch();
@@ -244,12 +255,7 @@ fn the_report_csv_parses_back_to_the_same_values() {
     // Nothing can be made before the warning is acknowledged.
     let disabled = page.eval("[...document.querySelectorAll('button')].filter(b => b.textContent.includes('CSV')).every(b => b.disabled)");
     assert_eq!(disabled, json!(true));
-    page.click("checkbox", "I understand: a report is not encrypted");
-    page.eval("(() => { const i = document.getElementById('report-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
-    page.click("button", "Download CSV (spreadsheet)");
-    let text = page.wait_for_text("Saved notes-report-");
-    let name = text.split("Saved ").nth(1).and_then(|r| r.split(". It is").next()).unwrap().to_string();
-    let bytes = wait_for_download(&dir, &name);
+    let bytes = download_report(&page, &dir, "Download CSV (spreadsheet)");
     let csv = String::from_utf8(bytes).unwrap();
     let csv = csv.strip_prefix('\u{feff}').expect("a UTF-8 byte-order mark for spreadsheets");
     assert!(csv.contains("\r\n"), "CRLF line ends");

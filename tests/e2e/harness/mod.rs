@@ -10,11 +10,14 @@
 
 pub mod browser;
 pub mod cdp;
+pub mod npm;
 pub mod page;
 pub mod variant;
 
 #[allow(unused_imports)]
 pub use browser::{wait_for_download, Browser, LaunchOptions, EXTENSION_DIR};
+#[allow(unused_imports)]
+pub use npm::NpmPackage;
 #[allow(unused_imports)]
 pub use page::{Page, WAIT};
 #[allow(unused_imports)]

@@ -1,0 +1,92 @@
+//! The clinician report's FHIR file, as the options page saves it, read by an independent FHIR R4
+//! implementation: FHIR.js (npm `fhir`), whose validator checks every element's name,
+//! cardinality and datatype against the published R4 StructureDefinitions it ships
+//! (`profiles-resources.json`, `profiles-types.json`), and coded values against the R4 value sets.
+
+use crate::harness::{Browser, NpmPackage};
+use crate::options::{download_report, downloads, journal_with_entries};
+use serde_json::Value;
+use std::process::Command;
+
+/// FHIR.js 4.12.0 (Lantana Consulting Group, Apache-2.0), pinned by the registry's SHA-512. Its
+/// tarball bundles its own dependencies, so `npm pack` alone is enough: no `npm install`.
+const FHIR_JS: NpmPackage = NpmPackage {
+    name: "fhir",
+    version: "4.12.0",
+    integrity: "sha512-N+eLuUbYjvjX5NlZPhE08OVrsJJhulQKkVWnW1M3HpNvreWC1yVvoF8ptmGzlvtDZRCrNrBArfLklphFO2L0oA==",
+};
+
+/// Validates the file named by argv[2] with FHIR.js (loaded from argv[3]) and prints its
+/// verdict and messages as JSON.
+const VALIDATE_JS: &str = r#"
+const fs = require('fs');
+const { Fhir } = require(process.argv[3]);
+const resource = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const result = new Fhir().validate(resource, { errorOnUnexpected: true });
+process.stdout.write(JSON.stringify(result));
+"#;
+
+/// What FHIR.js says of `bundle`: (valid, messages).
+fn fhir_js_verdict(bundle: &[u8]) -> (bool, Vec<Value>) {
+    let package = FHIR_JS.unpacked().unwrap_or_else(|why| panic!("the FHIR R4 reference validator is missing: {why}"));
+    let dir = package.parent().expect("unpacked under a directory").to_path_buf();
+    let file = dir.join("report.fhir.json");
+    let script = dir.join("validate.js");
+    std::fs::write(&file, bundle).expect("write the report for the validator");
+    std::fs::write(&script, VALIDATE_JS).expect("write the validator script");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(&file)
+        .arg(&package)
+        .output()
+        .unwrap_or_else(|e| panic!("node is needed to run the FHIR R4 reference validator ({e}): apt-get install nodejs"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "FHIR.js failed to run: {}", String::from_utf8_lossy(&out.stderr));
+    let verdict: Value = serde_json::from_slice(&out.stdout).expect("FHIR.js prints JSON");
+    let messages = verdict["messages"].as_array().cloned().unwrap_or_default();
+    (verdict["valid"] == Value::Bool(true), messages)
+}
+
+/// FHIR.js carries R4's own value sets but not the ones drawn from external terminologies: the
+/// observation codes (LOINC) and body sites (SNOMED CT). It reports those value sets as missing
+/// and their codes as unknown: a gap of the validator, not of the file (the codes themselves are
+/// pinned by the options crate's tests). Everything else it says is a problem.
+fn about_external_terminology(message: &Value) -> bool {
+    let text = message["message"].as_str().unwrap_or_default();
+    let external_value_sets = ["http://hl7.org/fhir/ValueSet/observation-codes", "http://hl7.org/fhir/ValueSet/body-site"];
+    let external_systems = ["(http://loinc.org)", "(http://snomed.info/sct)"];
+    (text.ends_with("could not be found.") && external_value_sets.iter().any(|set| text == format!("Value set \"{set}\" could not be found.")))
+        || (text.ends_with("not found in value set") && external_systems.iter().any(|system| text.contains(system)))
+}
+
+#[test]
+fn the_fhir_report_passes_an_independent_r4_validator() {
+    let browser = Browser::launch();
+    let dir = downloads(&browser);
+    let page = journal_with_entries(&browser);
+    page.click("button", "Clinician report");
+    let bytes = download_report(&page, &dir, "Download FHIR (JSON)");
+    browser.assert_no_context_errors();
+    drop(browser);
+
+    let bundle: Value = serde_json::from_slice(&bytes).expect("the report is JSON");
+    let kinds: Vec<&str> = bundle["entry"].as_array().expect("entries").iter().filter_map(|e| e["resource"]["resourceType"].as_str()).collect();
+    // The three live entries: overall pain each, two regions and a custom one, one medication.
+    assert_eq!(kinds.iter().filter(|k| **k == "Observation").count(), 6, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "MedicationStatement").count(), 1, "{kinds:?}");
+
+    let (valid, messages) = fhir_js_verdict(&bytes);
+    let problems: Vec<&Value> = messages.iter().filter(|m| !about_external_terminology(m)).collect();
+    assert!(valid && problems.is_empty(), "FHIR.js finds the report invalid R4 (valid: {valid}):\n{problems:#?}");
+
+    // The validator is not blind: the same file with an element R4 does not define, and with a
+    // 0..1 element given as a list, is refused.
+    let mut broken = bundle.clone();
+    broken["entry"][1]["resource"]["painScore"] = Value::from(3);
+    let site = broken["entry"][2]["resource"]["bodySite"].take();
+    broken["entry"][2]["resource"]["bodySite"] = Value::Array(vec![site]);
+    let (_, messages) = fhir_js_verdict(&serde_json::to_vec(&broken).expect("JSON"));
+    let locations: Vec<&str> = messages.iter().filter(|m| !about_external_terminology(m)).filter_map(|m| m["location"].as_str()).collect();
+    assert!(locations.iter().any(|l| l.contains("painScore")), "an unknown element goes unnoticed: {messages:#?}");
+    assert!(locations.iter().any(|l| l.contains("bodySite")), "a list for a 0..1 element goes unnoticed: {messages:#?}");
+}
