@@ -90,3 +90,60 @@ fn the_fhir_report_passes_an_independent_r4_validator() {
     assert!(locations.iter().any(|l| l.contains("painScore")), "an unknown element goes unnoticed: {messages:#?}");
     assert!(locations.iter().any(|l| l.contains("bodySite")), "a list for a 0..1 element goes unnoticed: {messages:#?}");
 }
+
+#[test]
+fn the_printable_report_shows_the_chosen_sections_and_prints_without_the_controls() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    page.click("button", "Clinician report");
+    page.click("checkbox", "I understand: a report is not encrypted");
+    page.eval("(() => { const i = document.getElementById('report-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    // The user leaves their notes out of this report.
+    page.click("checkbox", "Notes");
+    page.click("button", "Show printable report");
+    page.wait_for_text("The report is below.");
+
+    // The entries' table is the one captioned so; each chart has its own data table too.
+    let report = page.eval(
+        "(() => { const a = document.querySelector('article.report-page'); if (!a) return null;
+           const table = [...a.querySelectorAll('table')].find(t => t.caption && t.caption.textContent === 'Every entry in the period, oldest first');
+           if (!table) return null;
+           return { heading: a.querySelector('h2').textContent, text: a.innerText,
+                    summary: !!a.querySelector('ul.summary-grid'),
+                    charts: [...a.querySelectorAll('svg[role=img]')].map(s => s.getAttribute('aria-labelledby')),
+                    columns: [...table.querySelectorAll('thead th')].map(th => th.textContent),
+                    rows: [...table.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(c => c.textContent)) }; })()",
+    );
+    assert!(report.is_object(), "no report page with its table of entries on screen");
+    assert!(report["heading"].as_str().unwrap_or_default().starts_with("Pain journal, "), "{report}");
+    assert_eq!(report["summary"], true, "the summary section: {report}");
+    assert!(report["charts"].as_array().is_some_and(|c| !c.is_empty()), "an intensity chart: {report}");
+    let rows = report["rows"].as_array().expect("table rows");
+    assert_eq!(rows.len(), 3, "the three live entries, the deleted one left out: {report}");
+    let columns: Vec<&str> = report["columns"].as_array().expect("columns").iter().filter_map(Value::as_str).collect();
+    assert!(!columns.contains(&"Note"), "notes were left out, yet there is a note column: {columns:?}");
+    let text = report["text"].as_str().unwrap_or_default();
+    assert!(!text.contains("stairs") && !text.contains("HYPERLINK"), "a note reached a report that leaves notes out:\n{text}");
+    assert!(text.contains("ibuprofen 400 mg"), "the medication taken:\n{text}");
+
+    // Printed, the page is the report alone: no warning, no controls, no section tabs, no
+    // print button, no disclosures that paper cannot open, and the table is not cut to a
+    // scrolling box.
+    page.emulate_print(true);
+    let hidden = page.eval(
+        "['.report-controls', 'nav.sections', '.report-page .no-print', '.report-page details.data-table']
+           .map(s => [s, [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none')])",
+    );
+    for pair in hidden.as_array().expect("pairs") {
+        assert_eq!(pair[1], true, "{} is printed", pair[0]);
+    }
+    let report_shown = page.eval("getComputedStyle(document.querySelector('article.report-page')).display !== 'none' && getComputedStyle(document.querySelector('.report-page .table-wrap')).overflow");
+    assert_eq!(report_shown, Value::from("visible"), "the table prints whole");
+    let pdf = page.print_to_pdf();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let dir = std::path::Path::new(crate::harness::EXTENSION_DIR).parent().expect("target").join("screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("options-report-printed.pdf"), &pdf);
+    page.emulate_print(false);
+    browser.assert_no_context_errors();
+}

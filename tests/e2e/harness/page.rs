@@ -202,6 +202,18 @@ impl Page {
         std::fs::write(path, png).expect("write screenshot");
     }
 
+    /// Lays the page out for print (`@media print`), or back for the screen.
+    pub fn emulate_print(&self, print: bool) {
+        self.call("Emulation.setEmulatedMedia", json!({"media": if print { "print" } else { "" }})).expect("emulate print media");
+    }
+
+    /// The page printed to PDF as the browser's "Save as PDF" would (A4-ish default paper).
+    pub fn print_to_pdf(&self) -> Vec<u8> {
+        let printed = self.call("Page.printToPDF", json!({"printBackground": false})).expect("print to PDF");
+        let data = printed["data"].as_str().unwrap_or_default();
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).expect("a base64 PDF")
+    }
+
     /// Emulates a colour scheme, zoom factor and viewport for screenshots.
     pub fn emulate(&self, dark: bool, zoom: f64, width: u32, height: u32) {
         self.call(
