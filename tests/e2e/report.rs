@@ -3,6 +3,7 @@
 //! cardinality and datatype against the published R4 StructureDefinitions it ships
 //! (`profiles-resources.json`, `profiles-types.json`), and coded values against the R4 value sets.
 
+use crate::harness::npm::ensure_node_and_npm;
 use crate::harness::{Browser, NpmPackage};
 use crate::options::{download_report, downloads, journal_with_entries};
 use serde_json::Value;
@@ -28,6 +29,7 @@ process.stdout.write(JSON.stringify(result));
 
 /// What FHIR.js says of `bundle`: (valid, messages).
 fn fhir_js_verdict(bundle: &[u8]) -> (bool, Vec<Value>) {
+    ensure_node_and_npm().unwrap_or_else(|why| panic!("{why}"));
     let package = FHIR_JS.unpacked().unwrap_or_else(|why| panic!("the FHIR R4 reference validator is missing: {why}"));
     let dir = package.parent().expect("unpacked under a directory").to_path_buf();
     let file = dir.join("report.fhir.json");
@@ -39,7 +41,7 @@ fn fhir_js_verdict(bundle: &[u8]) -> (bool, Vec<Value>) {
         .arg(&file)
         .arg(&package)
         .output()
-        .unwrap_or_else(|e| panic!("node is needed to run the FHIR R4 reference validator ({e}): apt-get install nodejs"));
+        .unwrap_or_else(|e| panic!("node could not start ({e}): run `sudo apt-get install -y nodejs`"));
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "FHIR.js failed to run: {}", String::from_utf8_lossy(&out.stderr));
     let verdict: Value = serde_json::from_slice(&out.stdout).expect("FHIR.js prints JSON");

@@ -20,6 +20,30 @@ pub struct NpmPackage {
     pub integrity: &'static str,
 }
 
+fn on_path(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok_and(|out| out.status.success())
+}
+
+/// Node.js and npm, installed from Debian's packages when we are root and they are missing (as
+/// the harness does for Chromium); `Err` is the one line to run otherwise.
+pub fn ensure_node_and_npm() -> Result<(), String> {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    if !(on_path("node") && on_path("npm")) {
+        INSTALL.call_once(|| {
+            if unsafe { libc::geteuid() } == 0 {
+                let _ = Command::new("sh")
+                    .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm"])
+                    .status();
+            }
+        });
+    }
+    if on_path("node") && on_path("npm") {
+        Ok(())
+    } else {
+        Err("Node.js and npm are missing: run `sudo apt-get install -y nodejs npm`".into())
+    }
+}
+
 fn cache_dir() -> Result<PathBuf, String> {
     Path::new(EXTENSION_DIR).parent().map(|target| target.join("npm-cache")).ok_or_else(|| "no target directory".to_string())
 }
@@ -31,13 +55,14 @@ impl NpmPackage {
         let dir = cache_dir()?;
         let tarball = dir.join(format!("{}-{}.tgz", self.name, self.version));
         if !tarball.exists() {
+            ensure_node_and_npm()?;
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             eprintln!("fetching {}@{} with `npm pack` (once, into {})", self.name, self.version, dir.display());
             let packed = Command::new("npm")
                 .args(["pack", &format!("{}@{}", self.name, self.version), "--silent", "--pack-destination"])
                 .arg(&dir)
                 .status()
-                .map_err(|e| format!("npm is needed for {}@{} ({e}): apt-get install npm", self.name, self.version))?;
+                .map_err(|e| format!("`npm pack {}@{}` could not start: {e}", self.name, self.version))?;
             if !packed.success() {
                 return Err(format!("`npm pack {}@{}` failed: is the npm registry reachable?", self.name, self.version));
             }
