@@ -322,6 +322,75 @@ fn history_and_charts_show_the_entries_with_accessible_charts() {
     browser.assert_no_context_errors();
 }
 
+/// The entry with this id, as the worker returns it.
+fn entry_with_id(page: &Page, id: &str) -> Value {
+    let all = all_entries(page);
+    all.as_array().and_then(|list| list.iter().find(|e| e["id"] == id)).cloned().unwrap_or_else(|| panic!("no entry {id} in {all}"))
+}
+
+/// Opens the editor of the one entry the history shows (filtered by `words` in its note).
+fn edit_the_entry_noted(page: &Page, words: &str) {
+    page.eval("(() => { const i = document.getElementById('filter-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    page.fill("searchbox", "Words in notes", words);
+    page.wait_for_text("1 entries");
+    let edit = page.eval("[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '').startsWith('Edit the entry of')).getAttribute('aria-label')");
+    page.click("button", edit.as_str().expect("an Edit button"));
+    page.wait_for_role("button", "Save changes");
+}
+
+/// What a person corrects after the fact: the region tapped by mistake, a quality, the pain, the note.
+fn make_the_corrections(page: &Page) {
+    page.click("checkbox", "Lower back, left side");
+    page.click("checkbox", "Right knee");
+    page.click("checkbox", "Sharp");
+    page.click("checkbox", "Burning");
+    page.fill("spinbutton", "Pain (0–10)", "8");
+    page.fill("textbox", "Note", "after the long walk");
+}
+
+#[test]
+fn the_entry_editor_changes_regions_qualities_pain_and_note_and_nothing_else() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    let id = "00000000000000000000000000000001";
+    let before = entry_with_id(&page, id);
+
+    // Cancel throws the corrections away: the worker's entry is exactly as it was.
+    edit_the_entry_noted(&page, "stairs");
+    make_the_corrections(&page);
+    page.click("button", "Cancel");
+    page.wait_until("!document.querySelector('form.editor')", Duration::from_secs(5));
+    assert_eq!(entry_with_id(&page, id), before, "Cancel changed the entry");
+
+    // The editor opens again on the entry as stored, not on what was cancelled.
+    let edit = page.eval("[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '').startsWith('Edit the entry of')).getAttribute('aria-label')");
+    page.click("button", edit.as_str().expect("an Edit button"));
+    page.wait_for_role("button", "Save changes");
+    let ticked = page.eval("[...document.querySelectorAll('form.editor input[type=checkbox]:checked')].map(i => i.value).sort().join(' ')");
+    assert_eq!(ticked, "aching knee_left lower_back_left sharp", "the editor shows the entry as stored");
+    make_the_corrections(&page);
+    page.click("button", "Save changes");
+    page.wait_for_text("Entry saved.");
+
+    let after = entry_with_id(&page, id);
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["revision"], before["revision"].as_u64().unwrap() + 1, "{after}");
+    assert_eq!(after["regions"], json!([{"region": "knee_left", "intensity": 7}, {"region": "knee_right"}]), "a kept region keeps its own rating");
+    assert_eq!(after["qualities"], json!(["aching", "burning"]));
+    assert_eq!(after["intensity"], 8);
+    assert_eq!(after["note"], "after the long walk");
+    let changed = ["revision", "regions", "qualities", "intensity", "note"];
+    let (before, after) = (before.as_object().unwrap(), after.as_object().unwrap());
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for key in keys.into_iter().filter(|k| !changed.contains(&k.as_str())) {
+        assert_eq!(after.get(key), before.get(key), "{key} changed though nobody touched it");
+    }
+    // The history shows the corrected entry.
+    page.fill("searchbox", "Words in notes", "long walk");
+    page.wait_for_text("Left knee (7), Right knee");
+    browser.assert_no_context_errors();
+}
+
 /// The Argon2id parameters in the vault header as stored (`v:h`, base64, in the clear).
 fn stored_kdf(page: &Page) -> sotto_vault::KdfParams {
     use base64::Engine as _;
