@@ -313,12 +313,44 @@ fn history_and_charts_show_the_entries_with_accessible_charts() {
     page.wait_for_text("Entry deleted.");
     assert_eq!(all_entries(&page).as_array().unwrap().len(), 2);
 
+    // Two recent days (the tricky entries are older than a year): pain-free today, pain yesterday.
+    let now = page.eval("Date.now()").as_i64().expect("the time");
+    let offset = page.eval("0 - new Date().getTimezoneOffset()").as_i64().expect("the offset");
+    for entry in [
+        json!({"id": "000000000000000000000000000000a1", "revision": 0, "occurred_at": now, "utc_offset_minutes": offset, "intensity": 0, "no_pain": true}),
+        json!({"id": "000000000000000000000000000000a2", "revision": 0, "occurred_at": now - DAY, "utc_offset_minutes": offset, "intensity": 5,
+               "regions": [{"region": "neck_back"}], "medications": [{"name": "ibuprofen"}]}),
+    ] {
+        assert_eq!(page.ask_worker(json!({"type": "save_entry", "entry": entry}))["type"], "entry_saved");
+    }
+
     page.click("button", "Charts");
     page.click("button", "Last 365 days");
-    page.wait_for_role("image", "Pain intensity per day (0–10)");
-    page.wait_for_role("image", "Where it hurt most often");
-    let text = page.text();
-    assert!(text.contains("Show the numbers as a table"), "{text}");
+    // Every chart is an image with a name, and has its numbers as a table named after it,
+    // there for a screen reader once its disclosure is opened.
+    let charts = ["Pain intensity per day (0–10)", "Pain-free days", "Medications taken per day", "Where it hurt most often"];
+    for chart in charts {
+        page.wait_for_role("image", chart);
+    }
+    let disclosures = page.eval("document.querySelectorAll('figure.chart details.data-table').length");
+    assert_eq!(disclosures, json!(charts.len()), "one table per chart");
+    page.eval("document.querySelectorAll('figure.chart details.data-table').forEach((d) => { d.open = true; })");
+    for chart in charts {
+        page.wait_for_role("table", chart);
+    }
+    let rows = |chart: &str| {
+        page.eval(&format!(
+            "[...document.querySelectorAll('figure.chart table')].find((t) => t.caption.textContent === {chart:?}).tBodies[0].innerText"
+        ))
+    };
+    let free = rows("Pain-free days");
+    let free = free.as_str().expect("the pain-free table's rows");
+    assert_eq!(free.lines().count(), 365, "a row per day: {free}");
+    let first_two: Vec<&str> = free.lines().take(2).map(|l| l.split('\t').nth(1).unwrap_or_default()).collect();
+    assert_eq!(first_two, ["pain-free", "with pain"], "newest first: {free}");
+    assert!(free.lines().skip(2).all(|l| l.ends_with("no record")), "{free}");
+    assert_eq!(rows("Medications taken per day").as_str().map(|t| t.lines().count()), Some(1));
+    assert!(rows("Where it hurt most often").as_str().is_some_and(|t| t.contains("Back of the neck")));
     browser.assert_no_context_errors();
 }
 
