@@ -78,6 +78,31 @@ fn check_import(page: &Page, file: &Path, passphrase: &str, expect: &str) -> Str
     page.wait_for_text(expect)
 }
 
+/// Starts recording each progress line the page shows, in order: steps too short to catch by
+/// polling are caught as the page draws them.
+fn record_progress(page: &Page) {
+    page.eval(
+        "(() => { window.sottoProgress = []; new MutationObserver(() => { \
+            for (const s of document.querySelectorAll('.progress [role=status]')) { \
+                if (window.sottoProgress[window.sottoProgress.length - 1] !== s.textContent) window.sottoProgress.push(s.textContent); \
+            } }).observe(document.body, {subtree: true, childList: true, characterData: true}); })()",
+    );
+}
+
+/// The progress lines shown since [`record_progress`] (and forgets them).
+fn recorded_progress(page: &Page) -> Vec<String> {
+    let seen = page.eval("window.sottoProgress.splice(0)");
+    serde_json::from_value(seen).expect("a list of lines")
+}
+
+/// Checks that `seen` is exactly the steps that begin with `expected`, in order.
+fn assert_steps(seen: &[String], expected: &[&str]) {
+    assert_eq!(seen.len(), expected.len(), "each step named once, in order: {seen:?}");
+    for (line, start) in seen.iter().zip(expected) {
+        assert!(line.starts_with(start), "{line:?} should start with {start:?} (all: {seen:?})");
+    }
+}
+
 #[test]
 fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     let browser = Browser::launch();
@@ -85,8 +110,14 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     let page = journal_with_entries(&browser);
     let before = all_entries(&page);
     assert_eq!(before.as_array().unwrap().len(), 3);
+    record_progress(&page);
     let (name, bytes) = export_backup(&page, &dir);
     assert_eq!(&bytes[..8], b"\x89SOTTO\r\n");
+    // Each real step is named as it starts; nothing counts pieces the file is not cut into.
+    assert_steps(
+        &recorded_progress(&page),
+        &["Step 1 of 2: checking your passphrase, then reading and encrypting the whole journal…", "Step 2 of 2: handing the encrypted file ("],
+    );
 
     // Remove the extension's data: the worker forgets its key, storage is emptied.
     page.ask_worker(json!({"type": "lock"}));
@@ -97,6 +128,7 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     page.reload();
 
     // The preview names what the file holds; nothing changes until the user says so.
+    record_progress(&page);
     let text = check_import(&page, &dir.join(&name), PASSPHRASE, "Nothing has changed yet.");
     assert!(text.contains("3 entries, "), "{text}");
     assert_eq!(all_entries(&page), json!([]), "the preview touches nothing");
@@ -104,6 +136,14 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     // The deleted entry travels as a tombstone, so that it stays deleted everywhere; it is
     // reported as a deletion, not as an added entry.
     page.wait_for_text("Import finished: 3 added, 0 updated, 1 deleted, 0 unchanged.");
+    assert_steps(
+        &recorded_progress(&page),
+        &[
+            "Step 1 of 2: handing the file (",
+            "Step 2 of 2: checking the passphrase, then verifying and decrypting every part of the file…",
+            "Adding the 3 entries to your journal…",
+        ],
+    );
     let after = all_entries(&page);
     for (a, b) in before.as_array().unwrap().iter().zip(after.as_array().unwrap()) {
         for (field, value) in a.as_object().unwrap() {
