@@ -337,6 +337,91 @@ fn settings_take_effect_at_once_and_survive_a_restart_of_the_page() {
     browser.assert_no_context_errors();
 }
 
+/// Records, in the worker, the titles it gives its context-menu item and the idle detection
+/// intervals it sets: neither can be read back from Chrome. Its `chrome.*` calls look the
+/// functions up at each call, so wrapping them here sees the worker's own calls.
+fn spy_on_menu_and_idle(browser: &Browser) {
+    browser.eval_in_worker(
+        "(() => { const spy = globalThis.sottoSpy = {menus: [], idle: []}; \
+            const create = chrome.contextMenus.create.bind(chrome.contextMenus); \
+            chrome.contextMenus.create = (properties, done) => { spy.menus.push(properties.title); return create(properties, done); }; \
+            const interval = chrome.idle.setDetectionInterval.bind(chrome.idle); \
+            chrome.idle.setDetectionInterval = (seconds) => { spy.idle.push(seconds); return interval(seconds); }; \
+            return true; })()",
+    );
+}
+
+/// The last value the worker passed to `what` ("menus" or "idle") since the spy was set.
+fn last_spied(browser: &Browser, what: &str) -> Value {
+    browser.eval_in_worker(&format!("globalThis.sottoSpy.{what}[globalThis.sottoSpy.{what}.length - 1] ?? null"))
+}
+
+/// Whether Sotto's context-menu item exists: `update` of a missing item fails (and says so).
+fn menu_item_present(browser: &Browser) -> bool {
+    let answer = browser.eval_in_worker(
+        "new Promise((done) => chrome.contextMenus.update('sotto-vanish', {}, () => done(chrome.runtime.lastError ? chrome.runtime.lastError.message : 'present')))",
+    );
+    match answer.as_str() {
+        Some("present") => true,
+        Some(missing) if missing.contains("Cannot find menu item") => false,
+        _ => panic!("contextMenus.update said {answer}"),
+    }
+}
+
+#[test]
+fn idle_lock_and_the_menu_item_take_effect_at_once_and_survive_a_browser_restart() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    spy_on_menu_and_idle(&browser);
+    assert!(menu_item_present(&browser), "the item is on by default");
+    page.click("button", "Settings");
+
+    // At once: the worker watches for 7 idle minutes, and names its item as typed.
+    page.fill("spinbutton", "Minutes the computer is idle", "7");
+    page.press("Tab");
+    page.wait_for_text("Saved.");
+    assert_eq!(last_spied(&browser, "idle"), json!(420));
+    page.fill("textbox", "Wording of the Vanish menu item (it can say anything)", "Tidy tabs");
+    page.press("Tab");
+    let waited = Instant::now();
+    while last_spied(&browser, "menus") != json!("Tidy tabs") {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item was not renamed: {}", last_spied(&browser, "menus"));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(menu_item_present(&browser));
+    page.click("checkbox", "Put a Vanish item in every page's right-click menu");
+    let waited = Instant::now();
+    while menu_item_present(&browser) {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item is still there after turning it off");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    browser.assert_no_context_errors();
+
+    // Quit the browser and start it again on the same profile.
+    let browser = browser.relaunch();
+    assert!(!menu_item_present(&browser), "the item came back after a restart");
+    let prefs = browser.eval_in_worker("chrome.storage.local.get('behaviour_prefs').then((r) => r.behaviour_prefs)");
+    assert_eq!((&prefs["context_menu_enabled"], &prefs["context_menu_label"]), (&json!(false), &json!("Tidy tabs")), "{prefs}");
+    spy_on_menu_and_idle(&browser);
+    let page = browser.open_extension_page("options.html");
+    unlock_in_page(&page, PASSPHRASE);
+    // The unlock applies the kept settings: 7 idle minutes again.
+    assert_eq!(last_spied(&browser, "idle"), json!(420));
+    page.click("button", "Settings");
+    page.wait_until("!!document.getElementById('idle-minutes') && document.getElementById('idle-minutes').value === '7'", Duration::from_secs(10));
+    assert_eq!(page.eval("document.getElementById('menu-enabled').checked"), json!(false));
+    // Turned on again, the item comes back with the wording chosen before the restart.
+    page.click("checkbox", "Put a Vanish item in every page's right-click menu");
+    let waited = Instant::now();
+    while !menu_item_present(&browser) {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item did not come back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(last_spied(&browser, "menus"), json!("Tidy tabs"));
+    page.wait_until("document.getElementById('menu-label').value === 'Tidy tabs'", Duration::from_secs(5));
+    browser.assert_no_context_errors();
+}
+
 #[test]
 fn history_and_charts_show_the_entries_with_accessible_charts() {
     let browser = Browser::launch();
