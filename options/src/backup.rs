@@ -41,8 +41,8 @@ fn progress_view(progress: &Option<Progress>, label: String) -> Html {
         None => html! {},
         Some(Progress(text)) => html! {
             <div class="progress">
-                <progress aria-label={label}></progress>
                 <span role="status">{ text.clone() }</span>
+                <progress aria-label={label}></progress>
             </div>
         },
     }

@@ -188,15 +188,15 @@ pub fn intensity_chart(props: &RowsProps) -> Html {
     }
 }
 
-/// What a day was, as its square's class and its word in the table: pain-free, with pain, or
-/// no record.
-fn day_kind(r: &DayRow) -> (&'static str, &'static str) {
+/// What a day was, as its square's class, its legend swatch's class and its word in the table:
+/// pain-free, with pain, or no record.
+fn day_kind(r: &DayRow) -> (&'static str, &'static str, &'static str) {
     if r.pain_free {
-        ("day-free", "options_legend_pain_free")
+        ("day-free", "free", "options_legend_pain_free")
     } else if r.intensity.is_some() {
-        ("day-pain", "options_legend_pain")
+        ("day-pain", "pain", "options_legend_pain")
     } else {
-        ("day-none", "options_no_record")
+        ("day-none", "none", "options_no_record")
     }
 }
 
@@ -235,7 +235,10 @@ pub fn pain_free_chart(props: &RowsProps) -> Html {
             { data_table("options_chart_pain_free", html! {
                 <><th scope="col">{ t("options_col_date") }</th><th scope="col">{ t("options_col_pain") }</th></>
             }, html! {
-                { for rows.iter().rev().map(|r| html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ t(day_kind(r).1) }</td></tr> }) }
+                { for rows.iter().rev().map(|r| {
+                    let (_, swatch, word) = day_kind(r);
+                    html! { <tr><th scope="row">{ short_date(r.day) }</th><td><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ t(word) }</td></tr> }
+                }) }
             }) }
         </figure>
     }

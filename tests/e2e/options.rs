@@ -681,6 +681,7 @@ fn options_screens() {
     let browser = Browser::launch();
     let out = Path::new(crate::harness::EXTENSION_DIR).parent().unwrap().join("screenshots");
     std::fs::create_dir_all(&out).unwrap();
+    downloads(&browser);
     let page = journal_with_entries(&browser);
     seed_weeks(&page, 60);
     page.reload();
@@ -716,6 +717,21 @@ fn options_screens() {
             }
             let name = format!("options-{}-{mode}.png", section.to_lowercase().replace(' ', "-"));
             page.screenshot(&out.join(name));
+            if section == "Charts" {
+                // The pain-free days' table, opened, in view.
+                page.eval("(() => { const d = document.querySelectorAll('figure.chart details.data-table')[1]; d.open = true; d.scrollIntoView(); })()");
+                std::thread::sleep(Duration::from_millis(300));
+                page.screenshot(&out.join(format!("options-charts-table-{mode}.png")));
+                page.eval("document.querySelectorAll('figure.chart details.data-table')[1].open = false");
+            }
+            if section == "Backup" {
+                // An export's first step, caught while the worker checks the passphrase.
+                page.fill("textbox", "Your journal passphrase", PASSPHRASE);
+                page.click("button", "Export encrypted backup");
+                page.wait_for_text("Step 1 of 2");
+                page.screenshot(&out.join(format!("options-backup-progress-{mode}.png")));
+                page.wait_for_text("Saved notes-");
+            }
             if section == "History" {
                 page.click("button", "Cancel");
                 page.click("button", "Keep it");
