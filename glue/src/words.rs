@@ -38,16 +38,19 @@ pub fn split_list(text: &str) -> Vec<String> {
     text.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// Hours of sleep as typed ("7.5", "7,5") → minutes; `Ok(None)` when nothing was typed, `Err`
-/// for anything that is not 0–24 hours.
-pub fn sleep_minutes(typed: &str) -> Result<Option<u16>, ()> {
+/// What was typed for hours of sleep is not a number of hours from 0 to 24.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotHours;
+
+/// Hours of sleep as typed ("7.5", "7,5") → minutes; `Ok(None)` when nothing was typed.
+pub fn sleep_minutes(typed: &str) -> Result<Option<u16>, NotHours> {
     let typed = typed.trim().replace(',', ".");
     if typed.is_empty() {
         return Ok(None);
     }
-    let hours: f64 = typed.parse().map_err(|_| ())?;
+    let hours: f64 = typed.parse().map_err(|_| NotHours)?;
     if !(0.0..=24.0).contains(&hours) {
-        return Err(());
+        return Err(NotHours);
     }
     // In range 0–1440 by the check above.
     Ok(Some((hours * 60.0).round() as u16))
@@ -73,8 +76,8 @@ mod tests {
     fn sleep_hours_read_and_write_back() {
         assert_eq!(sleep_minutes(""), Ok(None));
         assert_eq!(sleep_minutes("6,5"), Ok(Some(390)));
-        assert_eq!(sleep_minutes("25"), Err(()));
-        assert_eq!(sleep_minutes("lots"), Err(()));
+        assert_eq!(sleep_minutes("25"), Err(NotHours));
+        assert_eq!(sleep_minutes("lots"), Err(NotHours));
         for minutes in [0, 390, 400, 480, 1440] {
             assert_eq!(sleep_minutes(&sleep_hours_text(minutes)), Ok(Some(minutes)), "{minutes}");
         }

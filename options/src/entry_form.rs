@@ -186,7 +186,7 @@ impl EntryForm {
             edited.triggers = split_list(&self.triggers);
         }
         if self.sleep_hours != before.sleep_hours {
-            edited.sleep_minutes = sleep_minutes(&self.sleep_hours).map_err(|()| FormProblem::Sleep)?;
+            edited.sleep_minutes = sleep_minutes(&self.sleep_hours).map_err(|_| FormProblem::Sleep)?;
         }
         edited.sleep_quality = self.sleep_quality;
         edited.mood = self.mood;

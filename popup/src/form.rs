@@ -165,7 +165,7 @@ impl LogForm {
 
     /// Minutes of sleep from what was typed; `Ok(None)` when nothing was typed.
     fn sleep_minutes(&self) -> Result<Option<u16>, FormProblem> {
-        sotto_glue::words::sleep_minutes(&self.sleep_hours).map_err(|()| FormProblem::SleepNotAnumber)
+        sotto_glue::words::sleep_minutes(&self.sleep_hours).map_err(|_| FormProblem::SleepNotAnumber)
     }
 
     /// The problems that keep this form from being saved (checked before the time is resolved).
