@@ -10,6 +10,7 @@
 //! - [`sender`]: who sent a message: Sotto's own pages and worker, or anyone else.
 //! - [`secret`]: passphrases and recovery codes in requests, wiped when dropped.
 //! - [`vanish`]: Shift ×3 in any Sotto page, and closing the page when Vanish runs.
+//! - [`words`]: an entry's words as both pages show and read them (vocabulary names, lists).
 
 pub mod chrome;
 pub mod client;
@@ -20,3 +21,4 @@ pub mod sender;
 pub mod storage;
 pub mod tagged;
 pub mod vanish;
+pub mod words;

@@ -1,6 +1,6 @@
 //! Encrypted backup: export the whole journal to a file, import one (verified and previewed
-//! before anything changes). The bytes travel to and from the worker in base64 pieces; the page
-//! only ever sees the encrypted file.
+//! before anything changes). The file travels to and from the worker in one `fetch` of its own
+//! addresses; the page only ever sees the encrypted file.
 
 use sotto_glue::protocol::{EXPORT_PATH, IMPORT_PATH, ImportProblem, Request, Response};
 use yew::prelude::*;
@@ -20,25 +20,38 @@ pub fn backup(props: &SectionProps) -> Html {
     }
 }
 
-/// Work under way: a progress bar and what is happening.
+/// Work under way: which step is running, named as it starts ("Step 2 of 2: …").
+///
+/// Each step is one request or one transfer whose inside the page cannot see (the worker reads,
+/// checks and encrypts in one go), so the bar is indeterminate: a bar that filled by steps would
+/// sit still for most of an export and then jump. Nothing is told per entry: at 100,000 entries
+/// a message per entry would cost more than the work.
 #[derive(Clone, PartialEq)]
-struct Progress {
-    done: u32,
-    total: u32,
-    text: String,
+struct Progress(String);
+
+impl Progress {
+    /// Step `step` of `steps`, doing `what`.
+    fn step(step: u32, steps: u32, what: String) -> Option<Progress> {
+        Some(Progress(tf("options_progress_step", &[&step.to_string(), &steps.to_string(), &what])))
+    }
 }
 
 fn progress_view(progress: &Option<Progress>, label: String) -> Html {
     match progress {
         None => html! {},
-        Some(p) => html! {
+        Some(Progress(text)) => html! {
             <div class="progress">
-                <progress max={p.total.max(1).to_string()} value={p.done.to_string()} aria-label={label}></progress>
-                <span role="status">{ p.text.clone() }</span>
+                <span role="status">{ text.clone() }</span>
+                <progress aria-label={label}></progress>
             </div>
         },
     }
 }
+
+/// Steps of an export: encrypting in the worker, then the file to the browser.
+const EXPORT_STEPS: u32 = 2;
+/// Steps of checking an import: the file to the worker, then verifying it there.
+const CHECK_STEPS: u32 = 2;
 
 #[function_component(ExportForm)]
 fn export_form(props: &SectionProps) -> Html {
@@ -92,7 +105,8 @@ fn export_form(props: &SectionProps) -> Html {
             let (pass, progress, outcome, on_locked, passphrase, repeat) =
                 ((*passphrase).clone(), progress.clone(), outcome.clone(), on_locked.clone(), passphrase.clone(), repeat.clone());
             outcome.set(None);
-            progress.set(Some(Progress { done: 0, total: 1, text: t("options_export_preparing") }));
+            let first = if is_vault_passphrase { "options_export_step_check_encrypt" } else { "options_export_step_encrypt" };
+            progress.set(Progress::step(1, EXPORT_STEPS, t(first)));
             wasm_bindgen_futures::spawn_local(async move {
                 let result = run_export(pass, is_vault_passphrase, &name, &progress, &on_locked).await;
                 if result.is_ok() {
@@ -160,7 +174,7 @@ async fn run_export(
         Answer::Got(Response::ExportReady { total_bytes, .. }) => total_bytes,
         other => return Err(failed(other)),
     };
-    progress.set(Some(Progress { done: 1, total: 2, text: tf("options_export_piece", &["1", "1"]) }));
+    progress.set(Progress::step(2, EXPORT_STEPS, tf("options_export_step_move", &[&megabytes(total_bytes)])));
     // The bytes come in one fetch the worker answers (no base64, no JSON, never through Wasm).
     let fetched = fetch_own_blob(EXPORT_PATH).await;
     // The worker forgets its copy whether or not the download goes well: the file is the copy.
@@ -229,7 +243,7 @@ fn import_form(props: &SectionProps) -> Html {
             let (pass, stage, progress, problem, on_locked) =
                 ((*passphrase).clone(), stage.clone(), progress.clone(), problem.clone(), on_locked.clone());
             problem.set(None);
-            progress.set(Some(Progress { done: 0, total: 1, text: t("options_import_reading") }));
+            progress.set(Progress::step(1, CHECK_STEPS, tf("options_import_step_send", &[&megabytes(chosen.size() as u64)])));
             wasm_bindgen_futures::spawn_local(async move {
                 match send_and_preview(&chosen, pass, &progress, &on_locked).await {
                     Ok(previewed) => stage.set(previewed),
@@ -245,7 +259,12 @@ fn import_form(props: &SectionProps) -> Html {
         Callback::from(move |_| {
             let (stage, progress, problem, passphrase, on_locked, on_changed) =
                 (stage.clone(), progress.clone(), problem.clone(), passphrase.clone(), on_locked.clone(), on_changed.clone());
-            progress.set(Some(Progress { done: 0, total: 1, text: t("options_import_merging") }));
+            // A single step (one request: merge by id, then one write), so no step count.
+            let count = match &*stage {
+                ImportStage::Previewed { entries, .. } => *entries,
+                _ => 0,
+            };
+            progress.set(Some(Progress(tf("options_import_merging", &[&count.to_string()]))));
             wasm_bindgen_futures::spawn_local(async move {
                 match request(Request::ImportCommit, &on_locked).await {
                     Answer::Got(Response::Imported { added, updated, deleted, unchanged }) => {
@@ -348,14 +367,12 @@ async fn send_and_preview(
     }
     // The whole file in one fetch the worker answers: no base64, no JSON, never through this
     // page's Wasm memory.
-    progress.set(Some(Progress { done: 0, total: 2, text: tf("options_import_piece", &["1", "1"]) }));
     match post_own_file(IMPORT_PATH, file).await {
         Ok(true) => {}
         Ok(false) => return Err(problem_text(ImportProblem::Incomplete)),
         Err(why) => return Err(tf("options_import_unreadable_file", &[&why])),
     }
-    let total = 2;
-    progress.set(Some(Progress { done: total, total, text: t("options_import_verifying") }));
+    progress.set(Progress::step(2, CHECK_STEPS, t("options_import_step_verify")));
     match request(Request::ImportPreview { passphrase }, on_locked).await {
         Answer::Got(Response::ImportPreviewed { entries, deleted, first_date, last_date, .. }) => {
             Ok(ImportStage::Previewed { entries, deleted, first: first_date, last: last_date })

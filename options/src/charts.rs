@@ -122,6 +122,23 @@ fn grid_and_axes(rows: &[DayRow], top_value: u32, is_intensity: bool) -> Html {
     }
 }
 
+/// A chart's numbers as a table behind a disclosure. Its caption is the chart's title, so a
+/// screen reader names the table after the chart it stands for.
+fn data_table(title_key: &str, head: Html, body: Html) -> Html {
+    html! {
+        <details class="data-table">
+            <summary>{ t("options_show_table") }</summary>
+            <div class="table-wrap">
+                <table>
+                    <caption class="hint">{ t(title_key) }</caption>
+                    <thead><tr>{ head }</tr></thead>
+                    <tbody>{ body }</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
 /// Daily min–max whiskers, the daily mean as dots joined by a line.
 #[function_component(IntensityChart)]
 pub fn intensity_chart(props: &RowsProps) -> Html {
@@ -153,28 +170,33 @@ pub fn intensity_chart(props: &RowsProps) -> Html {
                 <li><span class="swatch mean"></span>{ t("options_legend_mean") }</li>
                 <li><span class="swatch pain"></span>{ t("options_legend_range") }</li>
             </ul>
-            <details class="data-table">
-                <summary>{ t("options_show_table") }</summary>
-                <div class="table-wrap">
-                    <table>
-                        <caption class="hint">{ t("options_chart_intensity") }</caption>
-                        <thead><tr>
-                            <th scope="col">{ t("options_col_date") }</th>
-                            <th scope="col">{ t("options_col_entries") }</th>
-                            <th scope="col">{ t("options_col_min") }</th>
-                            <th scope="col">{ t("options_col_mean") }</th>
-                            <th scope="col">{ t("options_col_max") }</th>
-                        </tr></thead>
-                        <tbody>
-                            { for rows.iter().rev().map(|r| match &r.intensity {
-                                Some(i) => html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ r.entries }</td><td>{ i.min }</td><td>{ one_decimal(i.mean) }</td><td>{ i.max }</td></tr> },
-                                None => html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ 0 }</td><td colspan="3">{ t("options_no_record") }</td></tr> },
-                            }) }
-                        </tbody>
-                    </table>
-                </div>
-            </details>
+            { data_table("options_chart_intensity", html! {
+                <>
+                    <th scope="col">{ t("options_col_date") }</th>
+                    <th scope="col">{ t("options_col_entries") }</th>
+                    <th scope="col">{ t("options_col_min") }</th>
+                    <th scope="col">{ t("options_col_mean") }</th>
+                    <th scope="col">{ t("options_col_max") }</th>
+                </>
+            }, html! {
+                { for rows.iter().rev().map(|r| match &r.intensity {
+                    Some(i) => html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ r.entries }</td><td>{ i.min }</td><td>{ one_decimal(i.mean) }</td><td>{ i.max }</td></tr> },
+                    None => html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ 0 }</td><td colspan="3">{ t("options_no_record") }</td></tr> },
+                }) }
+            }) }
         </figure>
+    }
+}
+
+/// What a day was, as its square's class, its legend swatch's class and its word in the table:
+/// pain-free, with pain, or no record.
+fn day_kind(r: &DayRow) -> (&'static str, &'static str, &'static str) {
+    if r.pain_free {
+        ("day-free", "free", "options_legend_pain_free")
+    } else if r.intensity.is_some() {
+        ("day-pain", "pain", "options_legend_pain")
+    } else {
+        ("day-none", "none", "options_no_record")
     }
 }
 
@@ -197,7 +219,7 @@ pub fn pain_free_chart(props: &RowsProps) -> Html {
                 <desc id="chart-free-desc">{ desc.clone() }</desc>
                 <g aria-hidden="true">
                     { for rows.iter().enumerate().map(|(i, r)| {
-                        let class = if r.pain_free { "day-free" } else if r.intensity.is_some() { "day-pain" } else { "day-none" };
+                        let class = day_kind(r).0;
                         let x = LEFT + (i % columns) as f64 * cell;
                         let y = TOP + (i / columns) as f64 * cell;
                         html! { <rect class={class} x={one_decimal(x)} y={one_decimal(y)} width={one_decimal(size)} height={one_decimal(size)} rx="2" /> }
@@ -210,6 +232,14 @@ pub fn pain_free_chart(props: &RowsProps) -> Html {
                 <li><span class="swatch none"></span>{ t("options_no_record") }</li>
             </ul>
             <p class="hint">{ desc }</p>
+            { data_table("options_chart_pain_free", html! {
+                <><th scope="col">{ t("options_col_date") }</th><th scope="col">{ t("options_col_pain") }</th></>
+            }, html! {
+                { for rows.iter().rev().map(|r| {
+                    let (_, swatch, word) = day_kind(r);
+                    html! { <tr><th scope="row">{ short_date(r.day) }</th><td><span class={classes!("swatch", swatch)} aria-hidden="true"></span>{ t(word) }</td></tr> }
+                }) }
+            }) }
         </figure>
     }
 }
@@ -233,19 +263,11 @@ pub fn medication_chart(props: &RowsProps) -> Html {
                     { for bars.into_iter().map(|(x, y, w, h)| html! { <rect class="bar" x={x} y={y} width={w} height={h} rx="1" /> }) }
                 </g>
             </svg>
-            <details class="data-table">
-                <summary>{ t("options_show_table") }</summary>
-                <div class="table-wrap">
-                    <table>
-                        <thead><tr><th scope="col">{ t("options_col_date") }</th><th scope="col">{ t("options_col_medications") }</th></tr></thead>
-                        <tbody>
-                            { for rows.iter().rev().filter(|r| r.medications > 0).map(|r| html! {
-                                <tr><th scope="row">{ short_date(r.day) }</th><td>{ r.medications }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                </div>
-            </details>
+            { data_table("options_chart_medication", html! {
+                <><th scope="col">{ t("options_col_date") }</th><th scope="col">{ t("options_col_medications") }</th></>
+            }, html! {
+                { for rows.iter().rev().filter(|r| r.medications > 0).map(|r| html! { <tr><th scope="row">{ short_date(r.day) }</th><td>{ r.medications }</td></tr> }) }
+            }) }
         </figure>
     }
 }
@@ -288,17 +310,11 @@ pub fn region_chart(props: &RegionProps) -> Html {
                     }) }
                 </g>
             </svg>
-            <details class="data-table">
-                <summary>{ t("options_show_table") }</summary>
-                <div class="table-wrap">
-                    <table>
-                        <thead><tr><th scope="col">{ t("options_col_region") }</th><th scope="col">{ t("options_col_entries") }</th></tr></thead>
-                        <tbody>
-                            { for props.counts.iter().map(|(region, count)| html! { <tr><th scope="row">{ region_label(region) }</th><td>{ *count }</td></tr> }) }
-                        </tbody>
-                    </table>
-                </div>
-            </details>
+            { data_table("options_chart_regions", html! {
+                <><th scope="col">{ t("options_col_region") }</th><th scope="col">{ t("options_col_entries") }</th></>
+            }, html! {
+                { for props.counts.iter().map(|(region, count)| html! { <tr><th scope="row">{ region_label(region) }</th><td>{ *count }</td></tr> }) }
+            }) }
         </figure>
     }
 }

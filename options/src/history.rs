@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::SectionProps;
 use crate::dates::{day_start_ms, entry_day, entry_time, iso_date, parse_iso_date};
+use crate::entry_editor::EntryEditor;
 use crate::ui::{Answer, outcome_view, quality_label, region_label, request, t, tf, unexpected};
 use crate::web::{event_value, local_offset_minutes, long_date, today};
 
@@ -278,113 +279,5 @@ fn entry_view(
             if !e.note.is_empty() { <p class="note">{ e.note.clone() }</p> }
             { confirm_row }
         </li>
-    }
-}
-
-#[derive(Clone, PartialEq, Properties)]
-struct EditorProps {
-    entry: Entry,
-    on_done: Callback<Result<String, String>>,
-    on_cancel: Callback<()>,
-    on_locked: Callback<()>,
-}
-
-/// Edits what is most often corrected after the fact: time, intensity, note and tags.
-#[function_component(EntryEditor)]
-fn entry_editor(props: &EditorProps) -> Html {
-    let e = &props.entry;
-    let (date, time) = sotto_vault::report::local_date_time(e.occurred_at, e.utc_offset_minutes);
-    let date = use_state(|| date);
-    let time = use_state(|| time);
-    let intensity = use_state(|| e.intensity.to_string());
-    let note = use_state(|| e.note.clone());
-    let tags = use_state(|| e.tags.join(", "));
-    let problem = use_state(|| None::<String>);
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.set(event_value(&e)))
-    };
-    let onsubmit = {
-        let (previous, date, time, intensity, note, tags, problem, on_done, on_locked) = (
-            e.clone(),
-            date.clone(),
-            time.clone(),
-            intensity.clone(),
-            note.clone(),
-            tags.clone(),
-            problem.clone(),
-            props.on_done.clone(),
-            props.on_locked.clone(),
-        );
-        Callback::from(move |ev: SubmitEvent| {
-            ev.prevent_default();
-            let Some(day) = parse_iso_date(&date) else {
-                problem.set(Some(t("options_edit_bad_date")));
-                return;
-            };
-            let minutes = time
-                .split_once(':')
-                .and_then(|(h, m)| Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?))
-                .filter(|m| (0..24 * 60).contains(m));
-            let Some(minutes) = minutes else {
-                problem.set(Some(t("options_edit_bad_time")));
-                return;
-            };
-            let Some(level) = intensity.trim().parse::<u8>().ok().filter(|v| *v <= 10) else {
-                problem.set(Some(t("options_edit_bad_intensity")));
-                return;
-            };
-            let mut edited = previous.clone();
-            // The entry keeps the offset it was written at: its day is where it happened.
-            edited.occurred_at = day_start_ms(day, previous.utc_offset_minutes) + minutes * 60_000;
-            edited.intensity = level;
-            edited.no_pain = previous.no_pain && level == 0;
-            edited.note = (*note).clone();
-            edited.tags = tags.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
-            let (previous, on_done, on_locked, problem) = (previous.clone(), on_done.clone(), on_locked.clone(), problem.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match request(Request::UpdateEntry { previous, edited }, &on_locked).await {
-                    Answer::Got(Response::EntrySaved { .. }) => on_done.emit(Ok(t("options_saved_entry"))),
-                    Answer::Got(other) => problem.set(Some(unexpected(&other))),
-                    Answer::Locked => problem.set(Some(t("options_locked_meanwhile"))),
-                    Answer::Failed { text, .. } => problem.set(Some(text)),
-                }
-            });
-        })
-    };
-    let cancel = {
-        let on_cancel = props.on_cancel.clone();
-        Callback::from(move |_| on_cancel.emit(()))
-    };
-    let id = e.id.to_string();
-    html! {
-        <form class="editor" onsubmit={onsubmit} aria-label={t("options_edit_heading")}>
-            <div class="field">
-                <label for={format!("edit-date-{id}")}>{ t("options_edit_date") }</label>
-                <input autocomplete="off" id={format!("edit-date-{id}")} type="date" value={(*date).clone()} oninput={bind(&date)} required=true />
-            </div>
-            <div class="field">
-                <label for={format!("edit-time-{id}")}>{ t("options_edit_time") }</label>
-                <input autocomplete="off" id={format!("edit-time-{id}")} type="time" value={(*time).clone()} oninput={bind(&time)} required=true />
-            </div>
-            <div class="field">
-                <label for={format!("edit-intensity-{id}")}>{ t("options_edit_intensity") }</label>
-                <input autocomplete="off" id={format!("edit-intensity-{id}")} type="number" min="0" max="10" step="1"
-                    value={(*intensity).clone()} oninput={bind(&intensity)} required=true />
-            </div>
-            <div class="field wide">
-                <label for={format!("edit-note-{id}")}>{ t("options_edit_note") }</label>
-                <textarea autocomplete="off" id={format!("edit-note-{id}")} rows="4" value={(*note).clone()} oninput={bind(&note)} />
-            </div>
-            <div class="field wide">
-                <label for={format!("edit-tags-{id}")}>{ t("options_edit_tags") }</label>
-                <input autocomplete="off" id={format!("edit-tags-{id}")} type="text" value={(*tags).clone()} oninput={bind(&tags)} />
-            </div>
-            if let Some(why) = &*problem { <p class="error wide" role="alert">{ why.clone() }</p> }
-            <div class="actions wide">
-                <button type="submit">{ t("options_edit_save") }</button>
-                <button type="button" class="secondary" onclick={cancel}>{ t("options_edit_cancel") }</button>
-            </div>
-        </form>
     }
 }

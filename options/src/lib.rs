@@ -7,10 +7,12 @@
 
 pub mod chart_data;
 pub mod dates;
+pub mod entry_form;
 pub mod fhir;
 
 mod backup;
 mod charts;
+mod entry_editor;
 mod history;
 mod report;
 mod settings_form;

@@ -3,7 +3,7 @@
 use sotto_glue::chrome::message;
 use sotto_glue::client::ask;
 use sotto_glue::protocol::{ErrorCode, Request, Response};
-use sotto_vault::{Quality, Region};
+pub use sotto_glue::words::{quality_label, region_label};
 use yew::{Callback, Html, html};
 
 /// The localised text for `key` (an `options_*` message).
@@ -14,21 +14,6 @@ pub fn t(key: &str) -> String {
 /// The localised text for `key` with `$1`… substitutions.
 pub fn tf(key: &str, subs: &[&str]) -> String {
     message(key, subs)
-}
-
-/// The region's name in the UI language (`region_<key>` when the locale has it).
-pub fn region_label(region: &Region) -> String {
-    vocabulary_label("region_", region.key(), region.label())
-}
-
-pub fn quality_label(quality: &Quality) -> String {
-    vocabulary_label("quality_", quality.key(), quality.label())
-}
-
-fn vocabulary_label(prefix: &str, key: &str, english: &str) -> String {
-    let name = format!("{prefix}{key}");
-    let text = message(&name, &[]);
-    if text == name { english.to_string() } else { text }
 }
 
 /// What a section gets back from the worker, with the two answers every section treats alike

@@ -20,12 +20,7 @@ pub struct ExtrasProps {
 fn scale_select(id: &'static str, label_key: &str, low_key: &str, high_key: &str, value: Option<u8>, on_change: Callback<Option<u8>>) -> Html {
     let onchange = on_change.reform(|event: Event| value_of(&event).parse::<u8>().ok());
     let option = |n: u8| {
-        let text = match n {
-            0 => format!("0 · {}", t(low_key)),
-            10 => format!("10 · {}", t(high_key)),
-            n => n.to_string(),
-        };
-        html! { <option value={n.to_string()} selected={value == Some(n)}>{ text }</option> }
+        html! { <option value={n.to_string()} selected={value == Some(n)}>{ sotto_glue::words::scale_step(n, low_key, high_key) }</option> }
     };
     html! {
         <div class="field compact">

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use sotto_glue::protocol::{Entry, EntryId};
+use sotto_glue::words::split_list;
 use sotto_vault::entry::MedicationTaken;
 use sotto_vault::vocabulary::{Quality, Region};
 
@@ -164,16 +165,7 @@ impl LogForm {
 
     /// Minutes of sleep from what was typed; `Ok(None)` when nothing was typed.
     fn sleep_minutes(&self) -> Result<Option<u16>, FormProblem> {
-        let typed = self.sleep_hours.trim().replace(',', ".");
-        if typed.is_empty() {
-            return Ok(None);
-        }
-        let hours: f64 = typed.parse().map_err(|_| FormProblem::SleepNotAnumber)?;
-        if !(0.0..=24.0).contains(&hours) {
-            return Err(FormProblem::SleepNotAnumber);
-        }
-        // In range 0–1440 by the check above.
-        Ok(Some((hours * 60.0).round() as u16))
+        sotto_glue::words::sleep_minutes(&self.sleep_hours).map_err(|_| FormProblem::SleepNotAnumber)
     }
 
     /// The problems that keep this form from being saved (checked before the time is resolved).
@@ -217,11 +209,6 @@ fn toggle(list: &mut Vec<String>, key: &str) {
     } else {
         list.push(key.to_string());
     }
-}
-
-/// "stress, bad chair ,  " → ["stress", "bad chair"].
-pub fn split_list(text: &str) -> Vec<String> {
-    text.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// What the popup keeps in the worker's memory between openings (`SetDraft`), only while unlocked.

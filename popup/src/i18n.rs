@@ -18,20 +18,11 @@ pub fn t2(key: &str, first: &str, second: &str) -> String {
     message(key, &[first, second])
 }
 
-/// A label by vocabulary key: the message `{prefix}_{key}` when the locale has it, otherwise the
-/// vault's English label (a key from a newer version shows as written rather than blank).
-fn vocabulary_label(prefix: &str, key: &str, english: &str) -> String {
-    let name = format!("{prefix}_{key}");
-    let text = message(&name, &[]);
-    if text == name { english.to_string() } else { text }
-}
-
+/// A region's name by its key (the popup's chips work with keys).
 pub fn region_label(key: &str) -> String {
-    let region = Region::from_key(key);
-    vocabulary_label("region", key, region.label())
+    sotto_glue::words::region_label(&Region::from_key(key))
 }
 
 pub fn quality_label(key: &str) -> String {
-    let quality = Quality::from_key(key);
-    vocabulary_label("quality", key, quality.label())
+    sotto_glue::words::quality_label(&Quality::from_key(key))
 }

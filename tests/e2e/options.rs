@@ -78,6 +78,31 @@ fn check_import(page: &Page, file: &Path, passphrase: &str, expect: &str) -> Str
     page.wait_for_text(expect)
 }
 
+/// Starts recording each progress line the page shows, in order: steps too short to catch by
+/// polling are caught as the page draws them.
+fn record_progress(page: &Page) {
+    page.eval(
+        "(() => { window.sottoProgress = []; new MutationObserver(() => { \
+            for (const s of document.querySelectorAll('.progress [role=status]')) { \
+                if (window.sottoProgress[window.sottoProgress.length - 1] !== s.textContent) window.sottoProgress.push(s.textContent); \
+            } }).observe(document.body, {subtree: true, childList: true, characterData: true}); })()",
+    );
+}
+
+/// The progress lines shown since [`record_progress`] (and forgets them).
+fn recorded_progress(page: &Page) -> Vec<String> {
+    let seen = page.eval("window.sottoProgress.splice(0)");
+    serde_json::from_value(seen).expect("a list of lines")
+}
+
+/// Checks that `seen` is exactly the steps that begin with `expected`, in order.
+fn assert_steps(seen: &[String], expected: &[&str]) {
+    assert_eq!(seen.len(), expected.len(), "each step named once, in order: {seen:?}");
+    for (line, start) in seen.iter().zip(expected) {
+        assert!(line.starts_with(start), "{line:?} should start with {start:?} (all: {seen:?})");
+    }
+}
+
 #[test]
 fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     let browser = Browser::launch();
@@ -85,8 +110,14 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     let page = journal_with_entries(&browser);
     let before = all_entries(&page);
     assert_eq!(before.as_array().unwrap().len(), 3);
+    record_progress(&page);
     let (name, bytes) = export_backup(&page, &dir);
     assert_eq!(&bytes[..8], b"\x89SOTTO\r\n");
+    // Each real step is named as it starts; nothing counts pieces the file is not cut into.
+    assert_steps(
+        &recorded_progress(&page),
+        &["Step 1 of 2: checking your passphrase, then reading and encrypting the whole journal…", "Step 2 of 2: handing the encrypted file ("],
+    );
 
     // Remove the extension's data: the worker forgets its key, storage is emptied.
     page.ask_worker(json!({"type": "lock"}));
@@ -97,6 +128,7 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     page.reload();
 
     // The preview names what the file holds; nothing changes until the user says so.
+    record_progress(&page);
     let text = check_import(&page, &dir.join(&name), PASSPHRASE, "Nothing has changed yet.");
     assert!(text.contains("3 entries, "), "{text}");
     assert_eq!(all_entries(&page), json!([]), "the preview touches nothing");
@@ -104,6 +136,14 @@ fn export_then_import_into_an_emptied_browser_restores_every_entry_exactly() {
     // The deleted entry travels as a tombstone, so that it stays deleted everywhere; it is
     // reported as a deletion, not as an added entry.
     page.wait_for_text("Import finished: 3 added, 0 updated, 1 deleted, 0 unchanged.");
+    assert_steps(
+        &recorded_progress(&page),
+        &[
+            "Step 1 of 2: handing the file (",
+            "Step 2 of 2: checking the passphrase, then verifying and decrypting every part of the file…",
+            "Adding the 3 entries to your journal…",
+        ],
+    );
     let after = all_entries(&page);
     for (a, b) in before.as_array().unwrap().iter().zip(after.as_array().unwrap()) {
         for (field, value) in a.as_object().unwrap() {
@@ -303,6 +343,91 @@ fn settings_take_effect_at_once_and_survive_a_restart_of_the_page() {
     browser.assert_no_context_errors();
 }
 
+/// Records, in the worker, the titles it gives its context-menu item and the idle detection
+/// intervals it sets: neither can be read back from Chrome. Its `chrome.*` calls look the
+/// functions up at each call, so wrapping them here sees the worker's own calls.
+fn spy_on_menu_and_idle(browser: &Browser) {
+    browser.eval_in_worker(
+        "(() => { const spy = globalThis.sottoSpy = {menus: [], idle: []}; \
+            const create = chrome.contextMenus.create.bind(chrome.contextMenus); \
+            chrome.contextMenus.create = (properties, done) => { spy.menus.push(properties.title); return create(properties, done); }; \
+            const interval = chrome.idle.setDetectionInterval.bind(chrome.idle); \
+            chrome.idle.setDetectionInterval = (seconds) => { spy.idle.push(seconds); return interval(seconds); }; \
+            return true; })()",
+    );
+}
+
+/// The last value the worker passed to `what` ("menus" or "idle") since the spy was set.
+fn last_spied(browser: &Browser, what: &str) -> Value {
+    browser.eval_in_worker(&format!("globalThis.sottoSpy.{what}[globalThis.sottoSpy.{what}.length - 1] ?? null"))
+}
+
+/// Whether Sotto's context-menu item exists: `update` of a missing item fails (and says so).
+fn menu_item_present(browser: &Browser) -> bool {
+    let answer = browser.eval_in_worker(
+        "new Promise((done) => chrome.contextMenus.update('sotto-vanish', {}, () => done(chrome.runtime.lastError ? chrome.runtime.lastError.message : 'present')))",
+    );
+    match answer.as_str() {
+        Some("present") => true,
+        Some(missing) if missing.contains("Cannot find menu item") => false,
+        _ => panic!("contextMenus.update said {answer}"),
+    }
+}
+
+#[test]
+fn idle_lock_and_the_menu_item_take_effect_at_once_and_survive_a_browser_restart() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    spy_on_menu_and_idle(&browser);
+    assert!(menu_item_present(&browser), "the item is on by default");
+    page.click("button", "Settings");
+
+    // At once: the worker watches for 7 idle minutes, and names its item as typed.
+    page.fill("spinbutton", "Minutes the computer is idle", "7");
+    page.press("Tab");
+    page.wait_for_text("Saved.");
+    assert_eq!(last_spied(&browser, "idle"), json!(420));
+    page.fill("textbox", "Wording of the Vanish menu item (it can say anything)", "Tidy tabs");
+    page.press("Tab");
+    let waited = Instant::now();
+    while last_spied(&browser, "menus") != json!("Tidy tabs") {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item was not renamed: {}", last_spied(&browser, "menus"));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(menu_item_present(&browser));
+    page.click("checkbox", "Put a Vanish item in every page's right-click menu");
+    let waited = Instant::now();
+    while menu_item_present(&browser) {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item is still there after turning it off");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    browser.assert_no_context_errors();
+
+    // Quit the browser and start it again on the same profile.
+    let browser = browser.relaunch();
+    assert!(!menu_item_present(&browser), "the item came back after a restart");
+    let prefs = browser.eval_in_worker("chrome.storage.local.get('behaviour_prefs').then((r) => r.behaviour_prefs)");
+    assert_eq!((&prefs["context_menu_enabled"], &prefs["context_menu_label"]), (&json!(false), &json!("Tidy tabs")), "{prefs}");
+    spy_on_menu_and_idle(&browser);
+    let page = browser.open_extension_page("options.html");
+    unlock_in_page(&page, PASSPHRASE);
+    // The unlock applies the kept settings: 7 idle minutes again.
+    assert_eq!(last_spied(&browser, "idle"), json!(420));
+    page.click("button", "Settings");
+    page.wait_until("!!document.getElementById('idle-minutes') && document.getElementById('idle-minutes').value === '7'", Duration::from_secs(10));
+    assert_eq!(page.eval("document.getElementById('menu-enabled').checked"), json!(false));
+    // Turned on again, the item comes back with the wording chosen before the restart.
+    page.click("checkbox", "Put a Vanish item in every page's right-click menu");
+    let waited = Instant::now();
+    while !menu_item_present(&browser) {
+        assert!(waited.elapsed() < Duration::from_secs(5), "the item did not come back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(last_spied(&browser, "menus"), json!("Tidy tabs"));
+    page.wait_until("document.getElementById('menu-label').value === 'Tidy tabs'", Duration::from_secs(5));
+    browser.assert_no_context_errors();
+}
+
 #[test]
 fn history_and_charts_show_the_entries_with_accessible_charts() {
     let browser = Browser::launch();
@@ -319,12 +444,113 @@ fn history_and_charts_show_the_entries_with_accessible_charts() {
     page.wait_for_text("Entry deleted.");
     assert_eq!(all_entries(&page).as_array().unwrap().len(), 2);
 
+    // Two recent days (the tricky entries are older than a year): pain-free today, pain yesterday.
+    let now = page.eval("Date.now()").as_i64().expect("the time");
+    let offset = page.eval("0 - new Date().getTimezoneOffset()").as_i64().expect("the offset");
+    for entry in [
+        json!({"id": "000000000000000000000000000000a1", "revision": 0, "occurred_at": now, "utc_offset_minutes": offset, "intensity": 0, "no_pain": true}),
+        json!({"id": "000000000000000000000000000000a2", "revision": 0, "occurred_at": now - DAY, "utc_offset_minutes": offset, "intensity": 5,
+               "regions": [{"region": "neck_back"}], "medications": [{"name": "ibuprofen"}]}),
+    ] {
+        assert_eq!(page.ask_worker(json!({"type": "save_entry", "entry": entry}))["type"], "entry_saved");
+    }
+
     page.click("button", "Charts");
     page.click("button", "Last 365 days");
-    page.wait_for_role("image", "Pain intensity per day (0–10)");
-    page.wait_for_role("image", "Where it hurt most often");
-    let text = page.text();
-    assert!(text.contains("Show the numbers as a table"), "{text}");
+    // Every chart is an image with a name, and has its numbers as a table named after it,
+    // there for a screen reader once its disclosure is opened.
+    let charts = ["Pain intensity per day (0–10)", "Pain-free days", "Medications taken per day", "Where it hurt most often"];
+    for chart in charts {
+        page.wait_for_role("image", chart);
+    }
+    let disclosures = page.eval("document.querySelectorAll('figure.chart details.data-table').length");
+    assert_eq!(disclosures, json!(charts.len()), "one table per chart");
+    page.eval("document.querySelectorAll('figure.chart details.data-table').forEach((d) => { d.open = true; })");
+    for chart in charts {
+        page.wait_for_role("table", chart);
+    }
+    let rows = |chart: &str| {
+        page.eval(&format!(
+            "[...document.querySelectorAll('figure.chart table')].find((t) => t.caption.textContent === {chart:?}).tBodies[0].innerText"
+        ))
+    };
+    let free = rows("Pain-free days");
+    let free = free.as_str().expect("the pain-free table's rows");
+    assert_eq!(free.lines().count(), 365, "a row per day: {free}");
+    let first_two: Vec<&str> = free.lines().take(2).map(|l| l.split('\t').nth(1).unwrap_or_default()).collect();
+    assert_eq!(first_two, ["pain-free", "with pain"], "newest first: {free}");
+    assert!(free.lines().skip(2).all(|l| l.ends_with("no record")), "{free}");
+    assert_eq!(rows("Medications taken per day").as_str().map(|t| t.lines().count()), Some(1));
+    assert!(rows("Where it hurt most often").as_str().is_some_and(|t| t.contains("Back of the neck")));
+    browser.assert_no_context_errors();
+}
+
+/// The entry with this id, as the worker returns it.
+fn entry_with_id(page: &Page, id: &str) -> Value {
+    let all = all_entries(page);
+    all.as_array().and_then(|list| list.iter().find(|e| e["id"] == id)).cloned().unwrap_or_else(|| panic!("no entry {id} in {all}"))
+}
+
+/// Opens the editor of the one entry the history shows (filtered by `words` in its note).
+fn edit_the_entry_noted(page: &Page, words: &str) {
+    page.eval("(() => { const i = document.getElementById('filter-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    page.fill("searchbox", "Words in notes", words);
+    page.wait_for_text("1 entries");
+    let edit = page.eval("[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '').startsWith('Edit the entry of')).getAttribute('aria-label')");
+    page.click("button", edit.as_str().expect("an Edit button"));
+    page.wait_for_role("button", "Save changes");
+}
+
+/// What a person corrects after the fact: the region tapped by mistake, a quality, the pain, the note.
+fn make_the_corrections(page: &Page) {
+    page.click("checkbox", "Lower back, left side");
+    page.click("checkbox", "Right knee");
+    page.click("checkbox", "Sharp");
+    page.click("checkbox", "Burning");
+    page.fill("spinbutton", "Pain (0–10)", "8");
+    page.fill("textbox", "Note", "after the long walk");
+}
+
+#[test]
+fn the_entry_editor_changes_regions_qualities_pain_and_note_and_nothing_else() {
+    let browser = Browser::launch();
+    let page = journal_with_entries(&browser);
+    let id = "00000000000000000000000000000001";
+    let before = entry_with_id(&page, id);
+
+    // Cancel throws the corrections away: the worker's entry is exactly as it was.
+    edit_the_entry_noted(&page, "stairs");
+    make_the_corrections(&page);
+    page.click("button", "Cancel");
+    page.wait_until("!document.querySelector('form.editor')", Duration::from_secs(5));
+    assert_eq!(entry_with_id(&page, id), before, "Cancel changed the entry");
+
+    // The editor opens again on the entry as stored, not on what was cancelled.
+    let edit = page.eval("[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '').startsWith('Edit the entry of')).getAttribute('aria-label')");
+    page.click("button", edit.as_str().expect("an Edit button"));
+    page.wait_for_role("button", "Save changes");
+    let ticked = page.eval("[...document.querySelectorAll('form.editor input[type=checkbox]:checked')].map(i => i.value).sort().join(' ')");
+    assert_eq!(ticked, "aching knee_left lower_back_left sharp", "the editor shows the entry as stored");
+    make_the_corrections(&page);
+    page.click("button", "Save changes");
+    page.wait_for_text("Entry saved.");
+
+    let after = entry_with_id(&page, id);
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["revision"], before["revision"].as_u64().unwrap() + 1, "{after}");
+    assert_eq!(after["regions"], json!([{"region": "knee_left", "intensity": 7}, {"region": "knee_right"}]), "a kept region keeps its own rating");
+    assert_eq!(after["qualities"], json!(["aching", "burning"]));
+    assert_eq!(after["intensity"], 8);
+    assert_eq!(after["note"], "after the long walk");
+    let changed = ["revision", "regions", "qualities", "intensity", "note"];
+    let (before, after) = (before.as_object().unwrap(), after.as_object().unwrap());
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for key in keys.into_iter().filter(|k| !changed.contains(&k.as_str())) {
+        assert_eq!(after.get(key), before.get(key), "{key} changed though nobody touched it");
+    }
+    // The history shows the corrected entry.
+    page.fill("searchbox", "Words in notes", "long walk");
+    page.wait_for_text("Left knee (7), Right knee");
     browser.assert_no_context_errors();
 }
 
@@ -461,6 +687,7 @@ fn options_screens() {
     let browser = Browser::launch();
     let out = Path::new(crate::harness::EXTENSION_DIR).parent().unwrap().join("screenshots");
     std::fs::create_dir_all(&out).unwrap();
+    downloads(&browser);
     let page = journal_with_entries(&browser);
     seed_weeks(&page, 60);
     page.reload();
@@ -496,6 +723,21 @@ fn options_screens() {
             }
             let name = format!("options-{}-{mode}.png", section.to_lowercase().replace(' ', "-"));
             page.screenshot(&out.join(name));
+            if section == "Charts" {
+                // The pain-free days' table, opened, in view.
+                page.eval("(() => { const d = document.querySelectorAll('figure.chart details.data-table')[1]; d.open = true; d.scrollIntoView(); })()");
+                std::thread::sleep(Duration::from_millis(300));
+                page.screenshot(&out.join(format!("options-charts-table-{mode}.png")));
+                page.eval("document.querySelectorAll('figure.chart details.data-table')[1].open = false");
+            }
+            if section == "Backup" {
+                // An export's first step, caught while the worker checks the passphrase.
+                page.fill("textbox", "Your journal passphrase", PASSPHRASE);
+                page.click("button", "Export encrypted backup");
+                page.wait_for_text("Step 1 of 2");
+                page.screenshot(&out.join(format!("options-backup-progress-{mode}.png")));
+                page.wait_for_text("Saved notes-");
+            }
             if section == "History" {
                 page.click("button", "Cancel");
                 page.click("button", "Keep it");

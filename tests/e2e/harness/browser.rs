@@ -93,6 +93,9 @@ pub struct LaunchOptions {
     pub extra_extensions: Vec<PathBuf>,
     /// Enable the CDP Network domain on every target from its start (`browser.cdp.requests()`).
     pub record_network: bool,
+    /// Start on this profile as a closed browser left it, instead of a fresh one
+    /// ([`Browser::relaunch`]).
+    pub profile: Option<PathBuf>,
 }
 
 fn pipe() -> (RawFd, RawFd) {
@@ -123,13 +126,19 @@ impl Browser {
         let extensions: Vec<String> =
             std::iter::once(&extension_dir).chain(&options.extra_extensions).map(|dir| dir.display().to_string()).collect();
         let extensions = extensions.join(",");
-        let profile = std::env::temp_dir().join(format!(
-            "sotto-e2e-{}-{}",
-            std::process::id(),
-            PROFILE_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).expect("create a profile directory");
+        let profile = match &options.profile {
+            Some(kept) => kept.clone(),
+            None => {
+                let profile = std::env::temp_dir().join(format!(
+                    "sotto-e2e-{}-{}",
+                    std::process::id(),
+                    PROFILE_COUNTER.fetch_add(1, Ordering::Relaxed)
+                ));
+                let _ = std::fs::remove_dir_all(&profile);
+                std::fs::create_dir_all(&profile).expect("create a profile directory");
+                profile
+            }
+        };
 
         let (to_browser_read, to_browser_write) = pipe();
         let (from_browser_read, from_browser_write) = pipe();
@@ -415,12 +424,25 @@ impl Browser {
         let _ = self.child.wait();
         self.closed = true;
     }
+
+    /// Quits the browser as a person does ([`Browser::close`]) and starts it again on the same
+    /// profile: what was stored on disk is there, the worker and every page start afresh,
+    /// `chrome.storage.session` is empty. The new browser owns the profile. Check this one's
+    /// context errors first: they are not carried over.
+    pub fn relaunch(mut self) -> Browser {
+        self.close();
+        let profile = std::mem::take(&mut self.profile);
+        // Its place among the running browsers goes back before the next one asks for one.
+        drop(self);
+        Browser::launch_with(LaunchOptions { profile: Some(profile), ..LaunchOptions::default() })
+    }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
         if self.closed {
-            if std::env::var_os("SOTTO_E2E_KEEP_PROFILE").is_none() {
+            // An empty path: `relaunch` handed the profile to the next browser.
+            if std::env::var_os("SOTTO_E2E_KEEP_PROFILE").is_none() && !self.profile.as_os_str().is_empty() {
                 let _ = std::fs::remove_dir_all(&self.profile);
             }
             return;
