@@ -55,8 +55,9 @@ pub fn deflate(data: &[u8]) -> Zeroizing<Vec<u8>> {
         match status {
             TDEFLStatus::Done => break,
             // Out of room: give it more and go on where it stopped.
+            // (`out` starts at 64 bytes or more, so doubling always makes room.)
             TDEFLStatus::Okay => {
-                let len = out.len().saturating_mul(2).max(out_pos + 64);
+                let len = out.len().saturating_mul(2);
                 grow(&mut out, len);
             }
             // Only a misuse of the API (a finished or failed compressor) gives anything else; a
@@ -85,7 +86,6 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Zeroizing<Vec<u8>>, InflateE
         input = input.get(read..).ok_or(InflateError::Invalid)?;
         match status {
             TINFLStatus::Done if input.is_empty() => break,
-            TINFLStatus::Done => return Err(InflateError::Invalid),
             TINFLStatus::HasMoreOutput => {
                 if out.len() >= limit {
                     return Err(InflateError::TooLarge);
@@ -93,6 +93,7 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Zeroizing<Vec<u8>>, InflateE
                 let len = out.len().saturating_mul(2).min(limit);
                 grow(&mut out, len);
             }
+            // A stream that ended with bytes after it, was cut short, or is not DEFLATE.
             _ => return Err(InflateError::Invalid),
         }
     }
