@@ -5,6 +5,7 @@ use crate::i18n::{t, t1};
 use crate::passphrase::{problem, PassphraseFields};
 use crate::worker::{call, unexpected, Failure};
 use sotto_glue::protocol::{ErrorCode, Request, Response};
+use sotto_glue::words::problem_texts;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -62,9 +63,9 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 (busy.clone(), error.clone(), on_unlocked.clone(), passphrase_input.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match call(request).await {
-                    Ok(Response::Unlocked { failed_attempts, problems }) => {
+                    Ok(Response::Unlocked { failed_attempts, problems, problem_wordings }) => {
                         // Damage found while unlocking is told at once, with any other notice.
-                        let told = notice.into_iter().chain(problems).collect::<Vec<_>>().join(" ");
+                        let told = notice.into_iter().chain(problem_texts(problems, &problem_wordings)).collect::<Vec<_>>().join(" ");
                         on_unlocked.emit((failed_attempts, (!told.is_empty()).then_some(told)))
                     }
                     Ok(_) => {

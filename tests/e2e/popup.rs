@@ -314,6 +314,33 @@ fn undo_brings_the_entry_back_into_the_form_and_a_failed_save_keeps_everything()
     browser.assert_no_context_errors();
 }
 
+#[test]
+fn a_worker_error_is_shown_in_the_locales_words_and_in_its_english_when_the_locale_lacks_the_key() {
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    // The worker's refusal of a save, as a worker would send it: its English `message` differs
+    // here from the locale's text, so the screen says which one the popup showed.
+    let refuse_with = |key: &str| {
+        popup.eval(&format!(
+            "window.realSend = window.realSend || chrome.runtime.sendMessage; chrome.runtime.sendMessage = (m) => m.body.type === 'save_entry' \
+             ? Promise.resolve({{v: 1, body: {{type: 'error', code: 'corrupt', message: 'the English fallback', key: '{key}', args: ['2–8 March 2026']}}}}) \
+             : window.realSend(m)"
+        ))
+    };
+    refuse_with("error_corrupt_segment");
+    popup.type_text("4");
+    popup.press("Enter");
+    let text = popup.wait_for_text("Not saved:");
+    assert!(text.contains("Entries from 2–8 March 2026 could not be read: the stored data is damaged or was altered"), "{text}");
+    assert!(!text.contains("the English fallback"), "{text}");
+    // A key this build's locale does not have (a newer worker): the worker's English.
+    refuse_with("error_from_a_newer_sotto");
+    popup.click("button", "Save entry");
+    popup.wait_for_text("the English fallback");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
+    browser.assert_no_context_errors();
+}
+
 /// The stored entries, newest first.
 fn stored_entries(page: &Page) -> Vec<Value> {
     let mut entries = page.ask_worker(json!({"type": "list_entries", "query": {}}))["entries"].as_array().cloned().unwrap_or_default();
