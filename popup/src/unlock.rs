@@ -169,7 +169,9 @@ pub fn unlock(props: &UnlockProps) -> Html {
             <>
                 <h2 id="unlock-title">{ t("state_locked") }</h2>
                 if *reset_but_locked {
-                    <p class="notice" role="status">{ t("popup_reset_then_locked") }</p>
+                    // Good news, marked as such (a check and the "done" colour), apart from the
+                    // lock notes beside it.
+                    <p class="notice done" role="status"><span class="done-mark" aria-hidden="true">{ "✓" }</span>{ t("popup_reset_then_locked") }</p>
                 }
                 if let Some(note) = &props.note {
                     <p class="notice">{ note.clone() }</p>

@@ -189,8 +189,10 @@ fn the_popup_says_the_reset_worked_on_its_lock_screen_when_the_lock_came_after_t
     popup.wait_for_role("heading", "Your journal is locked.");
     popup.wait_for_text("Your passphrase was reset. Unlock with the new one.");
     // Said politely (a status), so a screen reader reads it too.
-    let said = popup.eval("[...document.querySelectorAll('[role=status]')].map(e => e.innerText).join('|')");
+    // (Its check mark is hidden from the accessibility tree, so only the sentence is read.)
+    let said = popup.eval("[...document.querySelectorAll('[role=status]')].map(e => e.innerText.replace('✓', '').trim()).join('|')");
     assert_eq!(said, json!("Your passphrase was reset. Unlock with the new one."));
+    assert_eq!(popup.eval("document.querySelector('[role=status] [aria-hidden=true]').innerText"), json!("✓"));
     // And it does, typed in the popup.
     popup.wait_until("document.activeElement && document.activeElement.id === 'unlock-passphrase'", Duration::from_secs(10));
     popup.type_text(NEW_PASSPHRASE);

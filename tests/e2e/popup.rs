@@ -745,9 +745,9 @@ fn popup_screenshots() {
     popup.press("Enter");
     popup.wait_for_text("That is not the last group");
     shoot(&popup, "05-recovery-check");
-    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
-    let _ = code;
     popup.click("button", "Show the code again");
+    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
+    let code = code.as_str().unwrap_or_default().to_string();
     let last = popup.eval("[...document.querySelectorAll('.recovery-group')].pop().innerText").as_str().unwrap_or_default().to_string();
     popup.click("button", "I have written it down");
     popup.type_text(&last);
@@ -797,6 +797,34 @@ fn popup_screenshots() {
     popup.emulate(false, 2.0, 320, 1400);
     std::thread::sleep(Duration::from_millis(150));
     popup.screenshot(&screenshot_dir().join("popup-13-reflow-320-zoom200.png"));
+    popup.emulate(false, 1.0, 380, 600);
+    // A reset that a lock overtook after its write (lock_after_write.rs makes it happen in the
+    // worker): here the page locks right behind the reset, before reading its answer.
+    popup.click("button", "Lock");
+    popup.wait_for_role("heading", "Your journal is locked.");
+    popup.click("button", "Use recovery code");
+    popup.fill("textbox", "Recovery code", &code);
+    popup.fill("textbox", "New passphrase", "purple elephant kettle on saturn");
+    popup.fill("textbox", "Type it again", "purple elephant kettle on saturn");
+    popup.eval(
+        "window.realSend = chrome.runtime.sendMessage; chrome.runtime.sendMessage = async (m) => { const answer = await window.realSend(m); \
+         if (m.body.type === 'reset_passphrase') await window.realSend({v: 1, body: {type: 'lock'}}); return answer; }",
+    );
+    popup.click("button", "Reset passphrase and unlock");
+    popup.wait_for_text("Your passphrase was reset.");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
+    shoot(&popup, "14-reset-then-locked");
+    // A refusal from the worker, in the locale's words (the longest kind: damage found).
+    popup.type_text("purple elephant kettle on saturn\n");
+    wait_for_quick_log(&popup);
+    popup.eval(
+        "chrome.runtime.sendMessage = (m) => m.body.type === 'save_entry' ? Promise.resolve({v: 1, body: {type: 'error', code: 'corrupt', \
+         message: 'English', key: 'error_corrupt_segment', args: ['2–8 March 2026']}}) : window.realSend(m)",
+    );
+    popup.type_text("4\n");
+    popup.wait_for_text("Not saved:");
+    shoot(&popup, "15-save-refused");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
     browser.assert_no_context_errors();
 }
 
