@@ -655,7 +655,7 @@ fn overflow_and_unreachable(page: &Page, selectors: &[&str]) -> (Value, Vec<Stri
 }
 
 #[test]
-fn at_200_percent_nothing_scrolls_sideways_and_at_100_percent_it_fits_chromes_popup_limit() {
+fn at_200_percent_nothing_scrolls_sideways_and_at_100_percent_it_is_no_wider_than_a_popup_may_be() {
     let browser = Browser::launch();
     let (popup, _) = set_up(&browser);
     log_by_keyboard(&popup, "6", 1);
