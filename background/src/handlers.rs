@@ -2,14 +2,14 @@
 //! is locked gets [`Response::Locked`], never an error dump.
 
 use crate::epoch::{self, Ran};
-use crate::errors::{Failure, sentence, to_response};
+use crate::errors::{Failure, Told, said, sentence, to_response};
 use crate::kdf;
 use crate::locking;
 use crate::session::{Session, session};
 use futures_util::lock::MutexGuard;
 use crate::vanish;
 use sotto_glue::chrome;
-use sotto_glue::protocol::{EntryQuery, ErrorCode, LockReason, Request, Response, VaultState};
+use sotto_glue::protocol::{EntryQuery, ErrorCode, LockReason, Request, Response, VaultState, Wording};
 use sotto_glue::secret::Secret;
 use zeroize::{Zeroize, Zeroizing};
 use sotto_glue::storage::ChromeStore;
@@ -213,16 +213,19 @@ async fn unlock(session: &mut Session, store: ChromeStore, passphrase: Secret) -
 async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<ChromeStore>, Kek), Failure>) -> (Response, Option<FailedAttempts>) {
     match opened {
         Ok((vault, kek)) => {
-            let mut problems: Vec<String> = vault.problems().iter().map(sentence).collect();
+            let mut problems: Vec<Told> = vault.problems().iter().map(Told::of).collect();
             let mut told = None;
             let failed_attempts = match vault.failed_attempts().await {
                 Ok(mut attempts) => {
                     if attempts.unreadable > 0 {
                         // Damaged or planted records: someone may be hiding their own guesses.
-                        problems.push(format!(
-                            "{} record(s) of failed unlock attempts could not be read: they are damaged or were altered, so there may have been attempts not listed here.",
-                            attempts.unreadable
-                        ));
+                        let count = attempts.unreadable.to_string();
+                        problems.push(Told {
+                            english: format!(
+                                "{count} record(s) of failed unlock attempts could not be read: they are damaged or were altered, so there may have been attempts not listed here."
+                            ),
+                            wording: Wording::new("error_failed_attempt_records_unreadable", vec![count]),
+                        });
                     }
                     // The times go to the answer (wiped once sent); the records stay to be removed.
                     let times = std::mem::take(&mut attempts.times);
@@ -230,12 +233,13 @@ async fn finish_unlock(session: &mut Session, opened: Result<(UnlockedVault<Chro
                     times
                 }
                 Err(error) => {
-                    problems.push(sentence(&error));
+                    problems.push(Told::of(&error));
                     Vec::new()
                 }
             };
             locking::start(session, vault, kek).await;
-            (Response::Unlocked { failed_attempts, problems }, told)
+            let (problems, problem_wordings) = problems.into_iter().map(|told| (told.english, told.wording)).unzip();
+            (Response::Unlocked { failed_attempts, problems, problem_wordings }, told)
         }
         Err(failure) => (failure.response(), None),
     }
@@ -267,7 +271,7 @@ async fn unlocked(vault: &mut UnlockedVault<ChromeStore>, request: Request) -> R
             Response::RecoveryCode { recovery_code: vault.rotate_recovery_code().await?.reveal().to_string() }
         }
         // Every other request is answered in `answer` before reaching the vault.
-        _ => Response::Error { code: ErrorCode::BadRequest, message: "This request does not go to the vault.".into() },
+        _ => said(ErrorCode::BadRequest, "error_not_a_vault_request", vec![], "This request does not go to the vault.".into()),
     })
 }
 
@@ -295,8 +299,8 @@ async fn change_passphrase(session: &mut Session, current: Secret, new_passphras
 }
 
 async fn set_kdf_params(session: &mut Session, passphrase: Secret, params: KdfParams) -> Response {
-    if let Err(message) = crate::strength::check(params) {
-        return Response::Error { code: ErrorCode::Invalid, message };
+    if let Err(refusal) = crate::strength::check(params) {
+        return refusal;
     }
     if let Err(failure) = verify_passphrase(passphrase.clone()).await {
         return failure.response();

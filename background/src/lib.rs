@@ -35,10 +35,7 @@ const VANISH_COMMAND: &str = "vanish";
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     let response = match Sender::from_js(&sender) {
         Some(s) if s.is_own_page(&chrome::runtime_id()) => answer(message).await,
-        _ => Response::Error {
-            code: ErrorCode::Forbidden,
-            message: "Sotto answers only its own pages.".to_string(),
-        },
+        _ => errors::said(ErrorCode::Forbidden, "error_forbidden", vec![], "Sotto answers only its own pages.".to_string()),
     };
     let envelope = Envelope::new(response);
     let answer = to_js(&envelope);
@@ -64,7 +61,7 @@ async fn answer(message: JsValue) -> Response {
     let envelope: Envelope<Request> = match serde_wasm_bindgen::from_value(message) {
         Ok(envelope) => envelope,
         Err(e) => {
-            return Response::Error { code: ErrorCode::BadRequest, message: format!("Unreadable request: {e}") };
+            return errors::said(ErrorCode::BadRequest, "error_unreadable_request", vec![e.to_string()], format!("Unreadable request: {e}"));
         }
     };
     if let Err(refusal) = check_version(&envelope) {

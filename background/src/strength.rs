@@ -55,12 +55,16 @@ pub fn propose(current: KdfParams, cost: Cost, target_ms: u32) -> KdfParams {
 
 /// Whether a page may set `params`: never weaker than the default, within what the throwaway
 /// instance can run (Wasm runs one lane, so more lanes would only cost time).
-pub fn check(params: KdfParams) -> Result<(), String> {
+#[allow(clippy::result_large_err, reason = "the error is the very answer the worker sends")]
+pub fn check(params: KdfParams) -> Result<(), Response> {
     let KdfParams { m_cost_kib: m, t_cost: t, p_cost: p } = params;
     if !(KdfParams::DEFAULT.m_cost_kib..=MAX_MEMORY_KIB).contains(&m) || !(KdfParams::DEFAULT.t_cost..=KdfParams::MAX_T_COST).contains(&t) || p != 1 {
-        return Err(format!(
-            "These strength settings are outside what Sotto allows (memory 64–256 MiB, 3–{} passes, one lane); measure again.",
-            KdfParams::MAX_T_COST
+        let passes = KdfParams::MAX_T_COST.to_string();
+        return Err(crate::errors::said(
+            ErrorCode::Invalid,
+            "error_strength_refused",
+            vec![passes.clone()],
+            format!("These strength settings are outside what Sotto allows (memory 64–256 MiB, 3–{passes} passes, one lane); measure again."),
         ));
     }
     Ok(())
@@ -95,7 +99,12 @@ pub async fn measure(vault: &UnlockedVault<ChromeStore>, target_ms: u32) -> Resp
             let proposed = propose(current, cost, target_ms);
             Response::KdfMeasured { current, current_ms, proposed, proposed_ms: cost.estimate_ms(proposed.t_cost) }
         }
-        Err(why) => Response::Error { code: ErrorCode::Internal, message: format!("This device could not be measured: {why}") },
+        Err(why) => crate::errors::said(
+            ErrorCode::Internal,
+            "error_measure_failed",
+            vec![why.to_string()],
+            format!("This device could not be measured: {why}"),
+        ),
     }
 }
 

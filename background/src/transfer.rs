@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::{Failure, sentence, to_response};
+use crate::errors::{Failure, said, sentence, to_response};
 use crate::session::Session;
 use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
 use sotto_glue::storage::ChromeStore;
@@ -131,7 +131,7 @@ pub async fn answer(session: &mut Session, request: Request) -> Response {
             TRANSFERS.with(|t| t.borrow_mut().import = Import::Nothing);
             Response::Done
         }
-        _ => Response::Error { code: ErrorCode::BadRequest, message: "This request is not an export or import.".into() },
+        _ => said(ErrorCode::BadRequest, "error_not_a_transfer", vec![], "This request is not an export or import.".into()),
     }
 }
 
@@ -146,7 +146,7 @@ fn piece_count(total: usize) -> u32 {
 async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault_passphrase: bool) -> Response {
     TRANSFERS.with(|t| t.borrow_mut().export = None);
     if passphrase.is_empty() {
-        return Response::Error { code: ErrorCode::Invalid, message: "A backup needs a passphrase.".into() };
+        return said(ErrorCode::Invalid, "error_backup_passphrase_empty", vec![], "A backup needs a passphrase.".into());
     }
     // Reading every week from storage (done by the browser, off this thread) and the Argon2id
     // runs (on this thread) are the export's largest costs and need nothing from each other: the
@@ -197,13 +197,13 @@ fn export_piece(index: u32) -> Response {
     TRANSFERS.with(|t| {
         let t = t.borrow();
         let Some(bytes) = t.export.as_ref() else {
-            return Response::Error { code: ErrorCode::Invalid, message: "There is no export in progress; export again.".into() };
+            return said(ErrorCode::Invalid, "error_no_export", vec![], "There is no export in progress; export again.".into());
         };
         let start = (index as usize).saturating_mul(BUNDLE_PIECE_BYTES);
         let end = start.saturating_add(BUNDLE_PIECE_BYTES).min(bytes.len());
         match bytes.get(start..end) {
             Some(piece) if index < piece_count(bytes.len()) => Response::BundlePiece { index, data: encode_piece(piece) },
-            _ => Response::Error { code: ErrorCode::BadRequest, message: format!("The export has no piece {index}.") },
+            _ => said(ErrorCode::BadRequest, "error_no_such_piece", vec![index.to_string()], format!("The export has no piece {index}.")),
         }
     })
 }
@@ -214,7 +214,7 @@ fn rejected(reason: ImportProblem, message: impl Into<String>) -> Response {
 
 fn import_begin(total_bytes: u64) -> Response {
     if total_bytes > MAX_IMPORT_BYTES {
-        return Response::Error { code: ErrorCode::Invalid, message: "This file is far larger than any Sotto backup.".into() };
+        return said(ErrorCode::Invalid, "error_import_too_large", vec![], "This file is far larger than any Sotto backup.".into());
     }
     let total = usize::try_from(total_bytes).unwrap_or(usize::MAX);
     TRANSFERS.with(|t| t.borrow_mut().import = Import::Receiving { total, next_index: 0, bytes: Vec::with_capacity(total) });

@@ -50,12 +50,17 @@ pub fn manifest_version() -> String {
 /// The localised message `name` from `_locales/*/messages.json`, with `$1`… substitutions.
 /// Falls back to the key itself, so a missing translation is visible rather than blank.
 pub fn message(name: &str, substitutions: &[&str]) -> String {
+    lookup(name, substitutions).unwrap_or_else(|| name.to_string())
+}
+
+/// The localised message `name` with its substitutions, `None` when no locale has it
+/// (`getMessage` answers an empty string then).
+pub fn lookup(name: &str, substitutions: &[&str]) -> Option<String> {
     let subs = js_sys::Array::new();
     for s in substitutions {
         subs.push(&JsValue::from_str(s));
     }
-    let text = i18n_get_message(name, &subs);
-    if text.is_empty() { name.to_string() } else { text }
+    Some(i18n_get_message(name, &subs)).filter(|text| !text.is_empty())
 }
 
 /// The browser's UI language (`chrome.i18n.getUILanguage()`), for formatting dates and numbers

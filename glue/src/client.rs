@@ -1,7 +1,7 @@
 //! How a page (popup or options) asks the worker something.
 
 use crate::chrome;
-use crate::protocol::{Envelope, Request, Response};
+use crate::protocol::{Envelope, Request, Response, Wording};
 use wasm_bindgen::JsValue;
 
 /// Why a page could not get an answer from the worker at all.
@@ -18,6 +18,16 @@ impl std::fmt::Display for ClientError {
         match self {
             ClientError::Unreachable(why) => write!(f, "Sotto's background worker did not answer ({why}). Close this page and open it again."),
             ClientError::Unreadable(why) => write!(f, "Sotto's background worker sent an answer this page cannot read ({why}). Close this page and open it again."),
+        }
+    }
+}
+
+impl ClientError {
+    /// The same words as `Display` (the English fallback), as a `messages.json` key.
+    pub fn wording(&self) -> Wording {
+        match self {
+            ClientError::Unreachable(why) => Wording::new("error_worker_unreachable", vec![why.clone()]),
+            ClientError::Unreadable(why) => Wording::new("error_worker_unreadable", vec![why.clone()]),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`events`]: how a page hears the worker's broadcasts ("locked", "vanished").
 //! - [`sender`]: who sent a message: Sotto's own pages and worker, or anyone else.
 //! - [`secret`]: passphrases and recovery codes in requests, wiped when dropped.
+//! - [`wording`]: the worker's words (a [`protocol::Wording`]) in the page's language.
 //! - [`vanish`]: Shift ×3 in any Sotto page, and closing the page when Vanish runs.
 //! - [`words`]: an entry's words as both pages show and read them (vocabulary names, lists).
 
@@ -21,4 +22,5 @@ pub mod sender;
 pub mod storage;
 pub mod tagged;
 pub mod vanish;
+pub mod wording;
 pub mod words;

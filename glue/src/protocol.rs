@@ -213,6 +213,10 @@ pub enum Response {
         failed_attempts: Vec<i64>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         problems: Vec<String>,
+        /// `problems` again, one [`Wording`] each in the same order, for pages to show in the
+        /// user's language (`problems` stays the English fallback and what logs read).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        problem_wordings: Vec<Wording>,
     },
     /// Answer to [`Request::SaveEntry`]: the entry as stored (its new revision).
     EntrySaved { entry: Entry },
@@ -245,9 +249,42 @@ pub enum Response {
     Done,
     /// The request needs an unlocked vault; the page should show its lock screen.
     Locked,
-    /// The request failed; `message` is written for the user.
-    Error { code: ErrorCode, message: String },
+    /// The request failed; `message` is written for the user, in English. `key` and `args` say
+    /// the same through `_locales/*/messages.json` ([`Wording`]); pages show that when their
+    /// locale has the key, else `message`. Both optional on the wire, so a worker or page from
+    /// before they existed still reads and is read.
+    Error {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        key: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        args: Vec<String>,
+    },
 }
+}
+
+/// Words for the user as a `messages.json` key and its `$1`… substitutions, so that each page
+/// shows them in its own language (`sotto_glue::wording::localized`). The English text travels
+/// beside it, for a locale without the key and for logs and tests.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Wording {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+}
+
+impl Wording {
+    pub fn new(key: &str, args: Vec<String>) -> Self {
+        Wording { key: key.to_string(), args }
+    }
+}
+
+impl Response {
+    /// An `Error` answer: its code, its English sentence and the same as a [`Wording`].
+    pub fn error(code: ErrorCode, message: String, wording: Wording) -> Self {
+        Response::Error { code, message, key: wording.key, args: wording.args }
+    }
 }
 
 /// Why a request failed, for pages that react differently to different failures.
@@ -363,13 +400,12 @@ pub fn check_version<T>(envelope: &Envelope<T>) -> Result<(), Response> {
     if envelope.v == PROTOCOL_VERSION {
         Ok(())
     } else {
-        Err(Response::Error {
-            code: ErrorCode::VersionMismatch,
-            message: format!(
-                "This page speaks Sotto protocol {} but the extension speaks {}: close and reopen it.",
-                envelope.v, PROTOCOL_VERSION
-            ),
-        })
+        let (page, extension) = (envelope.v.to_string(), PROTOCOL_VERSION.to_string());
+        Err(Response::error(
+            ErrorCode::VersionMismatch,
+            format!("This page speaks Sotto protocol {page} but the extension speaks {extension}: close and reopen it."),
+            Wording::new("error_version_mismatch", vec![page, extension]),
+        ))
     }
 }
 
@@ -503,8 +539,12 @@ mod tests {
             Response::Status { state: VaultState::NoVault },
             Response::Status { state: VaultState::Unlocked },
             Response::Created { recovery_code: "ABCD-EFGH".into() },
-            Response::Unlocked { failed_attempts: vec![], problems: vec![] },
-            Response::Unlocked { failed_attempts: vec![1_790_000_000_000, -1], problems: vec!["rebuilt".into()] },
+            Response::Unlocked { failed_attempts: vec![], problems: vec![], problem_wordings: vec![] },
+            Response::Unlocked {
+                failed_attempts: vec![1_790_000_000_000, -1],
+                problems: vec!["rebuilt".into()],
+                problem_wordings: vec![Wording::new("error_index_rebuilt", vec![])],
+            },
             Response::EntrySaved { entry: entry("saved") },
             Response::Entries { entries: vec![entry("a"), entry("b").to_tombstone()], unreadable: vec!["3–9 March".into()] },
             Response::Draft { draft: None },
@@ -520,7 +560,8 @@ mod tests {
             Response::Imported { added: 1, updated: 2, deleted: 3, unchanged: 4 },
             Response::Done,
             Response::Locked,
-            Response::Error { code: ErrorCode::StorageFull, message: "full".into() },
+            Response::Error { code: ErrorCode::StorageFull, message: "full".into(), key: String::new(), args: vec![] },
+            Response::error(ErrorCode::Corrupt, "w".into(), Wording::new("error_corrupt_segment", vec!["2–8 March 2026".into()])),
         ];
         every_variant_round_trips(&samples, Response::VARIANTS);
     }
@@ -577,7 +618,7 @@ mod tests {
             Response::Pong { nonce: "x".into(), worker_version: "0.1.0".into() },
             Response::Status { state: VaultState::Locked },
             Response::Locked,
-            Response::Error { code: ErrorCode::Forbidden, message: "no".into() },
+            Response::Error { code: ErrorCode::Forbidden, message: "no".into(), key: String::new(), args: vec![] },
         ] {
             let text = serde_json::to_string(&Envelope::new(response.clone())).unwrap();
             let back: Envelope<Response> = serde_json::from_str(&text).unwrap();
@@ -629,10 +670,26 @@ mod tests {
     }
 
     #[test]
+    fn an_error_without_a_wording_still_reads_and_one_with_it_reads_back() {
+        // A worker from before `key`/`args` existed sends neither; pages read it with empty ones.
+        let old: Response = by_name(&json!({"type": "error", "code": "corrupt", "message": "m"})).unwrap();
+        assert_eq!(old, Response::Error { code: ErrorCode::Corrupt, message: "m".into(), key: String::new(), args: vec![] });
+        let said = Response::error(ErrorCode::Corrupt, "m".into(), Wording::new("error_corrupt_manifest_chunk", vec!["2026".into()]));
+        let json = serde_json::to_value(&said).unwrap();
+        assert_eq!(json, json!({"type": "error", "code": "corrupt", "message": "m", "key": "error_corrupt_manifest_chunk", "args": ["2026"]}));
+        assert_eq!(by_name::<Response>(&json).unwrap(), said);
+        let unlocked: Response = by_name(&json!({"type": "unlocked", "failed_attempts": [], "problems": ["p"]})).unwrap();
+        assert_eq!(unlocked, Response::Unlocked { failed_attempts: vec![], problems: vec!["p".into()], problem_wordings: vec![] });
+    }
+
+    #[test]
     fn a_stale_page_gets_a_version_mismatch_answer() {
         let stale = Envelope { v: PROTOCOL_VERSION + 1, body: Request::Status };
         match check_version(&stale) {
-            Err(Response::Error { code: ErrorCode::VersionMismatch, message }) => assert!(message.contains("reopen")),
+            Err(Response::Error { code: ErrorCode::VersionMismatch, message, key, args }) => {
+                assert!(message.contains("reopen"));
+                assert_eq!((key.as_str(), args.len()), ("error_version_mismatch", 2));
+            }
             other => panic!("expected a version mismatch, got {other:?}"),
         }
         assert!(check_version(&Envelope::new(Request::Status)).is_ok());

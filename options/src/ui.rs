@@ -2,7 +2,8 @@
 
 use sotto_glue::chrome::message;
 use sotto_glue::client::ask;
-use sotto_glue::protocol::{ErrorCode, Request, Response};
+use sotto_glue::protocol::{ErrorCode, Request, Response, Wording};
+use sotto_glue::wording::{client_error_text, localized};
 pub use sotto_glue::words::{quality_label, region_label};
 use yew::{Callback, Html, html};
 
@@ -26,13 +27,14 @@ pub enum Answer {
     Failed { text: String },
 }
 
-/// The sentence for a refusal: ours for the codes a person can act on, else the worker's.
-pub fn error_text(code: ErrorCode, worker_message: String) -> String {
+/// The sentence for a refusal: ours for the codes a person can act on, else the worker's (in
+/// the user's language when the locale has its wording, else its English).
+pub fn error_text(code: ErrorCode, worker_message: String, wording: Wording) -> String {
     match code {
         ErrorCode::WrongPassphrase => t("options_error_wrong_passphrase"),
         ErrorCode::Conflict => t("options_error_conflict"),
         ErrorCode::StorageFull => t("options_error_storage_full"),
-        _ => worker_message,
+        _ => localized(&wording, &worker_message),
     }
 }
 
@@ -43,9 +45,9 @@ pub async fn request(request: Request, on_locked: &Callback<()>) -> Answer {
             on_locked.emit(());
             Answer::Locked
         }
-        Ok(Response::Error { code, message }) => Answer::Failed { text: error_text(code, message) },
+        Ok(Response::Error { code, message, key, args }) => Answer::Failed { text: error_text(code, message, Wording { key, args }) },
         Ok(response) => Answer::Got(response),
-        Err(error) => Answer::Failed { text: error.to_string() },
+        Err(error) => Answer::Failed { text: client_error_text(&error) },
     }
 }
 

@@ -1,6 +1,7 @@
 //! The lock screen: the passphrase goes to the worker, which alone derives the key.
 
 use sotto_glue::protocol::{Request, Response};
+use sotto_glue::wording::problem_texts;
 use yew::prelude::*;
 
 use crate::ui::{Answer, request, t, tf};
@@ -51,9 +52,9 @@ pub fn unlock_form(props: &UnlockProps) -> Html {
                 ((*passphrase).clone(), busy.clone(), problem.clone(), on_unlocked.clone(), passphrase.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match request(Request::Unlock { passphrase: text.into() }, &Callback::noop()).await {
-                    Answer::Got(Response::Unlocked { failed_attempts, problems }) => {
+                    Answer::Got(Response::Unlocked { failed_attempts, problems, problem_wordings }) => {
                         passphrase.set(String::new());
-                        on_unlocked.emit(notices(&failed_attempts, problems));
+                        on_unlocked.emit(notices(&failed_attempts, problem_texts(problems, &problem_wordings)));
                     }
                     Answer::Got(other) => problem.set(Some(crate::ui::unexpected(&other))),
                     Answer::Locked => problem.set(Some(t("options_error_wrong_passphrase"))),

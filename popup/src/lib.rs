@@ -252,7 +252,10 @@ fn app(props: &AppProps) -> Html {
 pub fn start() {
     dom::mark("sotto:start"); // the Wasm is compiled and running (the open-to-ready benchmark's breakdown)
     sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    // popup.html's <title> is the English fallback; extension pages get no __MSG_ substitution.
+    document.set_title(&t("popup_title"));
+    let Some(root) = document.get_element_by_id("app") else { return };
     wasm_bindgen_futures::spawn_local(async move {
         // Usually the answer is here already (popup-first.js asked while the page loaded): then it
         // is read before the page's next task and the first screen is drawn straight away, with

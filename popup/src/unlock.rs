@@ -4,7 +4,8 @@ use crate::dom::{focus_within, mark_ready, select_all, value_of};
 use crate::i18n::{t, t1};
 use crate::passphrase::{problem, PassphraseFields};
 use crate::worker::{call, unexpected, Failure};
-use sotto_glue::protocol::{ErrorCode, Request, Response};
+use sotto_glue::protocol::{ErrorCode, Request, Response, VaultState};
+use sotto_glue::wording::problem_texts;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,6 +22,12 @@ pub struct UnlockProps {
 enum Mode {
     Passphrase,
     RecoveryCode,
+}
+
+/// Whether the journal is locked now, asked after a reset's answer. Unsure counts as not locked:
+/// the popup then opens the journal as usual, whose first request finds out anyway.
+async fn locked_now() -> bool {
+    matches!(call(Request::Status).await, Ok(Response::Status { state: VaultState::Locked }) | Err(Failure::Locked))
 }
 
 /// The user's words for an unlock that did not work.
@@ -42,6 +49,10 @@ pub fn unlock(props: &UnlockProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
     let caps_lock = use_state(|| false);
+    // The reset took effect but the journal locked before the popup could open it (a lock that
+    // came while the new passphrase was being written): said on the lock screen, or the user
+    // would not know which passphrase now opens it.
+    let reset_but_locked = use_state(|| false);
     let section = use_node_ref();
     let passphrase_input = use_node_ref();
     {
@@ -55,16 +66,32 @@ pub fn unlock(props: &UnlockProps) -> Html {
     let finish = {
         let (busy, error, on_unlocked, passphrase_input) =
             (busy.clone(), error.clone(), props.on_unlocked.clone(), passphrase_input.clone());
+        let (mode, reset_but_locked) = (mode.clone(), reset_but_locked.clone());
+        let reset_fields = (code.clone(), new_passphrase.clone(), confirm.clone());
         move |request: Request, notice: Option<String>| {
             busy.set(true);
             error.set(None);
             let (busy, error, on_unlocked, passphrase_input) =
                 (busy.clone(), error.clone(), on_unlocked.clone(), passphrase_input.clone());
+            let (mode, reset_but_locked) = (mode.clone(), reset_but_locked.clone());
+            let (code, new_passphrase, confirm) = reset_fields.clone();
+            let is_reset = matches!(request, Request::ResetPassphrase { .. });
             wasm_bindgen_futures::spawn_local(async move {
                 match call(request).await {
-                    Ok(Response::Unlocked { failed_attempts, problems }) => {
+                    // A reset is answered `unlocked` even when a lock came while its new
+                    // passphrase was being written (the answer says what took effect; the lock
+                    // applies right after). Then the journal is locked already: stay here and
+                    // say that the new passphrase is the one to type.
+                    Ok(Response::Unlocked { .. }) if is_reset && locked_now().await => {
+                        busy.set(false);
+                        // Done with: not kept in this page while it shows the lock screen.
+                        [code, new_passphrase, confirm].iter().for_each(|field| field.set(String::new()));
+                        reset_but_locked.set(true);
+                        mode.set(Mode::Passphrase);
+                    }
+                    Ok(Response::Unlocked { failed_attempts, problems, problem_wordings }) => {
                         // Damage found while unlocking is told at once, with any other notice.
-                        let told = notice.into_iter().chain(problems).collect::<Vec<_>>().join(" ");
+                        let told = notice.into_iter().chain(problem_texts(problems, &problem_wordings)).collect::<Vec<_>>().join(" ");
                         on_unlocked.emit((failed_attempts, (!told.is_empty()).then_some(told)))
                     }
                     Ok(_) => {
@@ -117,9 +144,10 @@ pub fn unlock(props: &UnlockProps) -> Html {
         })
     };
     let switch_to = |target: Mode| {
-        let (mode, error) = (mode.clone(), error.clone());
+        let (mode, error, reset_but_locked) = (mode.clone(), error.clone(), reset_but_locked.clone());
         Callback::from(move |_: MouseEvent| {
             error.set(None);
+            reset_but_locked.set(false);
             mode.set(target);
         })
     };
@@ -140,6 +168,11 @@ pub fn unlock(props: &UnlockProps) -> Html {
         Mode::Passphrase => html! {
             <>
                 <h2 id="unlock-title">{ t("state_locked") }</h2>
+                if *reset_but_locked {
+                    // Good news, marked as such (a check and the "done" colour), apart from the
+                    // lock notes beside it.
+                    <p class="notice done" role="status"><span class="done-mark" aria-hidden="true">{ "✓" }</span>{ t("popup_reset_then_locked") }</p>
+                }
                 if let Some(note) = &props.note {
                     <p class="notice">{ note.clone() }</p>
                 }

@@ -2,15 +2,17 @@
 
 use crate::i18n::t;
 use sotto_glue::client::{answer_to, ask, ClientError};
-use sotto_glue::protocol::{ErrorCode, Request, Response};
+use sotto_glue::protocol::{ErrorCode, Request, Response, Wording};
+use sotto_glue::wording::{client_error_text, localized};
 
 /// A request that did not get the answer the popup wanted.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
     /// The journal is locked (auto-lock, or locked from another page): show the lock screen.
     Locked,
-    /// The worker refused, with its own code and words.
-    Refused { code: ErrorCode, message: String },
+    /// The worker refused, with its own code and words: `wording` in the user's language,
+    /// `message` in English when the locale lacks it.
+    Refused { code: ErrorCode, message: String, wording: Wording },
     /// No answer, or one the popup cannot read; already in words.
     Broken(String),
 }
@@ -20,7 +22,7 @@ impl Failure {
     pub fn text(&self) -> String {
         match self {
             Failure::Locked => t("popup_locked_meanwhile"),
-            Failure::Refused { message, .. } => message.clone(),
+            Failure::Refused { message, wording, .. } => localized(wording, message),
             Failure::Broken(why) => why.clone(),
         }
     }
@@ -39,9 +41,9 @@ pub async fn answer_of(sent: js_sys::Promise) -> Result<Response, Failure> {
 fn failure_of(answer: Result<Response, ClientError>) -> Result<Response, Failure> {
     match answer {
         Ok(Response::Locked) => Err(Failure::Locked),
-        Ok(Response::Error { code, message }) => Err(Failure::Refused { code, message }),
+        Ok(Response::Error { code, message, key, args }) => Err(Failure::Refused { code, message, wording: Wording { key, args } }),
         Ok(answer) => Ok(answer),
-        Err(e) => Err(Failure::Broken(e.to_string())),
+        Err(e) => Err(Failure::Broken(client_error_text(&e))),
     }
 }
 

@@ -314,6 +314,33 @@ fn undo_brings_the_entry_back_into_the_form_and_a_failed_save_keeps_everything()
     browser.assert_no_context_errors();
 }
 
+#[test]
+fn a_worker_error_is_shown_in_the_locales_words_and_in_its_english_when_the_locale_lacks_the_key() {
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    // The worker's refusal of a save, as a worker would send it: its English `message` differs
+    // here from the locale's text, so the screen says which one the popup showed.
+    let refuse_with = |key: &str| {
+        popup.eval(&format!(
+            "window.realSend = window.realSend || chrome.runtime.sendMessage; chrome.runtime.sendMessage = (m) => m.body.type === 'save_entry' \
+             ? Promise.resolve({{v: 1, body: {{type: 'error', code: 'corrupt', message: 'the English fallback', key: '{key}', args: ['2–8 March 2026']}}}}) \
+             : window.realSend(m)"
+        ))
+    };
+    refuse_with("error_corrupt_segment");
+    popup.type_text("4");
+    popup.press("Enter");
+    let text = popup.wait_for_text("Not saved:");
+    assert!(text.contains("Entries from 2–8 March 2026 could not be read: the stored data is damaged or was altered"), "{text}");
+    assert!(!text.contains("the English fallback"), "{text}");
+    // A key this build's locale does not have (a newer worker): the worker's English.
+    refuse_with("error_from_a_newer_sotto");
+    popup.click("button", "Save entry");
+    popup.wait_for_text("the English fallback");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
+    browser.assert_no_context_errors();
+}
+
 /// The stored entries, newest first.
 fn stored_entries(page: &Page) -> Vec<Value> {
     let mut entries = page.ask_worker(json!({"type": "list_entries", "query": {}}))["entries"].as_array().cloned().unwrap_or_default();
@@ -475,18 +502,18 @@ fn more_remembers_the_extras_this_user_uses() {
 /// no test makes a request off this machine.
 const NEUTRAL: &str = "http://127.0.0.1:9/neutral";
 
-#[test]
-fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_page() {
-    let browser = Browser::launch();
-    let (setup, _) = set_up(&browser);
+/// A journal whose Vanish goes to [`NEUTRAL`], and the scene Vanish acts on: another Sotto page
+/// open (options), the popup, and the web page the user is looking at. A real popup is no tab:
+/// here it is a tab in a window of its own (visible, so it has an accessibility tree), and the
+/// web page is the active tab of a window opened after it, the last focused. Returns the popup
+/// (on the quick log), the options tab and the web tab.
+fn vanish_scene(browser: &Browser) -> (Page, Page, Page) {
+    let (setup, _) = set_up(browser);
     let mut settings = setup.ask_worker(json!({"type": "get_settings"}))["settings"].clone();
     settings["vanish_url"] = json!(NEUTRAL);
     assert_eq!(setup.ask_worker(json!({"type": "set_settings", "settings": settings}))["type"], "settings");
-    // Another Sotto page open, the popup, and the web page the user is looking at. A real popup
-    // is no tab: here it is a tab in a window of its own (visible, so it has an accessibility
-    // tree), and the web page is the active tab of a window opened after it, the last focused.
     let options = browser.open_extension_page("options.html");
-    close_tab(&browser, &setup);
+    close_tab(browser, &setup);
     let in_new_window = |url: &str| {
         let created = browser
             .cdp
@@ -501,8 +528,12 @@ fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_pag
     wait_for_quick_log(&popup);
     let web = in_new_window("data:text/html,<title>web</title><p>an ordinary page</p>");
     web.wait_until("document.visibilityState === 'visible'", Duration::from_secs(5));
+    (popup, options, web)
+}
 
-    popup.click("button", "Vanish");
+/// After Vanish: no Sotto page is left, the web tab itself shows the neutral page, the user saw
+/// no Sotto page come back, and the journal is locked.
+fn assert_vanished(browser: &Browser, web: &Page) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         let tabs = browser.tab_urls();
@@ -519,11 +550,34 @@ fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_pag
     // (The first window's start page shows again too, now that the Sotto tabs over it are gone.)
     let seen = browser.seen_tab_urls();
     assert!(seen.contains(&NEUTRAL.to_string()) && !seen.iter().any(|u| u.starts_with(&browser.url(""))), "the user sees {seen:?}");
-    drop((popup, options, web));
     let checker = browser.open_extension_page("popup.html");
     assert_eq!(checker.ask_worker(json!({"type": "status"})), json!({"type": "status", "state": "locked"}));
     checker.wait_for_role("heading", "Your journal is locked.");
+}
+
+/// Vanish pressed in the popup, on the quick log or (`locked`) on the lock screen.
+fn vanish_from_the_popup(locked: bool) {
+    let browser = Browser::launch();
+    let (popup, _options, web) = vanish_scene(&browser);
+    if locked {
+        // Someone looks over the shoulder while the popup asks for the passphrase: Vanish works
+        // there too, with no key in the worker to forget, from the preferences kept readable.
+        lock(&popup);
+        popup.type_text("half a passph");
+    }
+    popup.click("button", "Vanish");
+    assert_vanished(&browser, &web);
     browser.assert_no_context_errors();
+}
+
+#[test]
+fn vanish_from_the_popup_closes_every_sotto_page_locks_and_shows_the_neutral_page() {
+    vanish_from_the_popup(false);
+}
+
+#[test]
+fn vanish_on_the_lock_screen_closes_every_sotto_page_and_shows_the_neutral_page() {
+    vanish_from_the_popup(true);
 }
 
 #[test]
@@ -537,6 +591,108 @@ fn the_question_asked_before_the_wasm_runs_speaks_the_workers_protocol_version()
     let first = std::fs::read_to_string(Path::new(crate::harness::EXTENSION_DIR).join("popup-first.js")).expect("read popup-first.js");
     let answer = popup.eval(&format!("{first}\nself.sottoFirst.then((answer) => answer.body)"));
     assert_eq!(answer, json!({"type": "locked"}), "no journal yet: locked, not a version error");
+    browser.assert_no_context_errors();
+}
+
+#[test]
+fn earlier_today_saves_the_entry_at_the_time_chosen() {
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    // A time two hours back, on five minutes, never before midnight (from 00:00 to 02:00 the
+    // test chooses 00:00, still earlier today unless it runs in the very first minute).
+    let now_minute = popup.eval("(() => { const d = new Date(); return d.getHours() * 60 + d.getMinutes(); })()").as_i64().unwrap_or_default();
+    let chosen = (now_minute - 120).max(0) / 5 * 5;
+    let (hour, minute) = (chosen / 60, chosen % 60);
+    let wanted = format!("{hour:02}:{minute:02}");
+
+    popup.type_text("3");
+    popup.eval("document.getElementById('when-day').focus()");
+    popup.press("ArrowDown");
+    popup.wait_until("document.getElementById('when-day').value === 'today' && !!document.getElementById('when-time')", Duration::from_secs(5));
+    popup.eval("document.getElementById('when-time').focus()");
+    // Typed as a person types it into the browser's own field: hours, minutes, and the AM/PM
+    // letter where the field has that segment (ignored by a 24-hour field).
+    let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+    let half = if hour < 12 { "A" } else { "P" };
+    popup.type_text(&format!("{hour12:02}{minute:02}{half}"));
+    popup.wait_until(&format!("document.getElementById('when-time').value === '{wanted}'"), Duration::from_secs(5));
+    popup.click("button", "Save entry");
+    popup.wait_for_text("Saved: pain 3");
+
+    let entry = &stored_entries(&popup)[0];
+    let local_minutes = entry["occurred_at"].as_i64().unwrap_or_default() / 60_000 + entry["utc_offset_minutes"].as_i64().unwrap_or_default();
+    assert_eq!(local_minutes.rem_euclid(1440), chosen, "saved at {wanted}: {entry}");
+    let today = popup.eval("(() => { const d = new Date(); return Math.floor((d.getTime() / 60000 - d.getTimezoneOffset()) / 1440); })()");
+    assert_eq!(Some(local_minutes.div_euclid(1440)), today.as_i64(), "saved today: {entry}");
+    // The recent list shows it at that time, not now.
+    popup.wait_until("document.querySelectorAll('.recent-list li').length === 1", Duration::from_secs(10));
+    let recent = recent_text(&popup);
+    let shown_12 = format!("{hour12}:{minute:02}");
+    assert!(recent.contains(&wanted) || recent.contains(&shown_12), "{wanted} in the recent list: {recent}");
+    browser.assert_no_context_errors();
+}
+
+/// Whether the page scrolls sideways, and every control `selectors` names that is not reachable:
+/// outside the page's width, or covered where it would be clicked once scrolled into view.
+fn overflow_and_unreachable(page: &Page, selectors: &[&str]) -> (Value, Vec<String>) {
+    let widths = page.eval("({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})");
+    let mut unreachable = Vec::new();
+    for selector in selectors {
+        let check = format!(
+            "(() => {{ const e = document.querySelector({selector:?}); if (!e) return 'missing'; e.scrollIntoView({{block: 'center'}}); \
+             const r = e.getBoundingClientRect(); const w = document.documentElement.clientWidth; \
+             if (r.left < 0 || r.right > w + 0.5) return `outside: ${{r.left}}..${{r.right}} of ${{w}}`; \
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
+             return hit && (hit === e || e.contains(hit) || hit.contains(e) || (e.labels && [...e.labels].some(l => l.contains(hit)))) ? 'ok' : `covered by ${{hit && hit.outerHTML.slice(0, 80)}}`; }})()"
+        );
+        let verdict = page.eval(&check);
+        if verdict != json!("ok") {
+            unreachable.push(format!("{selector}: {verdict}"));
+        }
+    }
+    page.eval("window.scrollTo(0, 0)");
+    (widths, unreachable)
+}
+
+#[test]
+fn at_200_percent_nothing_scrolls_sideways_and_at_100_percent_it_is_no_wider_than_a_popup_may_be() {
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    log_by_keyboard(&popup, "6", 1);
+    popup.wait_for_text("Saved: pain 6");
+    popup.click("button", "More: medication, sleep, mood…");
+    let controls = [
+        "input[name=intensity][value='0']",
+        "input[name=intensity][value='10']",
+        "#when-day",
+        "#note",
+        "button.primary[type=submit]",
+        "header button:nth-of-type(1)",
+        "header button:nth-of-type(2)",
+        "header button.vanish",
+    ];
+    // 200 %: Chrome draws the popup's 380 CSS px at 760 device px (under its 800 px limit) and
+    // leaves 300 CSS px of height (600 / 2), so the page must scroll down, never sideways. Also
+    // at 320 CSS px, what a narrower popup or a larger default font leaves.
+    for (width, height) in [(380, 300), (320, 300)] {
+        popup.emulate(false, 2.0, width, height);
+        std::thread::sleep(Duration::from_millis(150));
+        let (widths, unreachable) = overflow_and_unreachable(&popup, &controls);
+        assert!(widths["scroll"].as_u64() <= widths["client"].as_u64(), "{width} px at 200 %: scrolls sideways {widths}");
+        assert!(unreachable.is_empty(), "{width} px at 200 %: {unreachable:?}");
+    }
+    // 100 %: the size Chrome gives a popup is the page's own, up to 800 × 600; wider would be
+    // cut off. The quick log with More open is the largest screen; the document's natural size
+    // is measured in a viewport larger than the limit.
+    popup.emulate(false, 1.0, 1000, 900);
+    std::thread::sleep(Duration::from_millis(150));
+    let size = popup.eval("(() => { const b = document.body.getBoundingClientRect(); return {width: Math.ceil(b.width), height: document.documentElement.scrollHeight}; })()");
+    assert!(size["width"].as_u64().is_some_and(|w| w <= 800), "wider than a popup can be: {size}");
+    eprintln!("the quick log with More open at 100 %: {size} (Chrome scrolls what is taller than 600)");
+    popup.emulate(false, 1.0, 380, 600);
+    let (widths, unreachable) = overflow_and_unreachable(&popup, &controls);
+    assert!(widths["scroll"].as_u64() <= widths["client"].as_u64(), "100 %: scrolls sideways {widths}");
+    assert!(unreachable.is_empty(), "100 %: {unreachable:?}");
     browser.assert_no_context_errors();
 }
 
@@ -589,9 +745,9 @@ fn popup_screenshots() {
     popup.press("Enter");
     popup.wait_for_text("That is not the last group");
     shoot(&popup, "05-recovery-check");
-    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
-    let _ = code;
     popup.click("button", "Show the code again");
+    let code = popup.eval("[...document.querySelectorAll('.recovery-group')].map(g => g.innerText).join('-')");
+    let code = code.as_str().unwrap_or_default().to_string();
     let last = popup.eval("[...document.querySelectorAll('.recovery-group')].pop().innerText").as_str().unwrap_or_default().to_string();
     popup.click("button", "I have written it down");
     popup.type_text(&last);
@@ -641,6 +797,34 @@ fn popup_screenshots() {
     popup.emulate(false, 2.0, 320, 1400);
     std::thread::sleep(Duration::from_millis(150));
     popup.screenshot(&screenshot_dir().join("popup-13-reflow-320-zoom200.png"));
+    popup.emulate(false, 1.0, 380, 600);
+    // A reset that a lock overtook after its write (lock_after_write.rs makes it happen in the
+    // worker): here the page locks right behind the reset, before reading its answer.
+    popup.click("button", "Lock");
+    popup.wait_for_role("heading", "Your journal is locked.");
+    popup.click("button", "Use recovery code");
+    popup.fill("textbox", "Recovery code", &code);
+    popup.fill("textbox", "New passphrase", "purple elephant kettle on saturn");
+    popup.fill("textbox", "Type it again", "purple elephant kettle on saturn");
+    popup.eval(
+        "window.realSend = chrome.runtime.sendMessage; chrome.runtime.sendMessage = async (m) => { const answer = await window.realSend(m); \
+         if (m.body.type === 'reset_passphrase') await window.realSend({v: 1, body: {type: 'lock'}}); return answer; }",
+    );
+    popup.click("button", "Reset passphrase and unlock");
+    popup.wait_for_text("Your passphrase was reset.");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
+    shoot(&popup, "14-reset-then-locked");
+    // A refusal from the worker, in the locale's words (the longest kind: damage found).
+    popup.type_text("purple elephant kettle on saturn\n");
+    wait_for_quick_log(&popup);
+    popup.eval(
+        "chrome.runtime.sendMessage = (m) => m.body.type === 'save_entry' ? Promise.resolve({v: 1, body: {type: 'error', code: 'corrupt', \
+         message: 'English', key: 'error_corrupt_segment', args: ['2–8 March 2026']}}) : window.realSend(m)",
+    );
+    popup.type_text("4\n");
+    popup.wait_for_text("Not saved:");
+    shoot(&popup, "15-save-refused");
+    popup.eval("chrome.runtime.sendMessage = window.realSend");
     browser.assert_no_context_errors();
 }
 
