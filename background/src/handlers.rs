@@ -2,7 +2,7 @@
 //! is locked gets [`Response::Locked`], never an error dump.
 
 use crate::epoch::{self, Ran};
-use crate::errors::{Failure, Told, said, sentence, to_response};
+use crate::errors::{Failure, Told, said, to_response};
 use crate::kdf;
 use crate::locking;
 use crate::session::{Session, session};
@@ -356,5 +356,6 @@ async fn list(vault: &UnlockedVault<ChromeStore>, query: &EntryQuery) -> Result<
         entries[limit..].iter_mut().for_each(Zeroize::zeroize);
         entries.truncate(limit);
     }
-    Ok(Response::Entries { entries, unreadable: listing.unreadable.iter().map(sentence).collect() })
+    let (unreadable, unreadable_wordings) = listing.unreadable.iter().map(Told::of).map(|told| (told.english, told.wording)).unzip();
+    Ok(Response::Entries { entries, unreadable, unreadable_wordings })
 }

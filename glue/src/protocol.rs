@@ -222,7 +222,14 @@ pub enum Response {
     EntrySaved { entry: Entry },
     /// Answer to [`Request::ListEntries`]. `unreadable` names what could not be read, in words
     /// for the user ("entries from 3–9 March 2026 could not be read"); everything else is here.
-    Entries { entries: Vec<Entry>, unreadable: Vec<String> },
+    Entries {
+        entries: Vec<Entry>,
+        unreadable: Vec<String>,
+        /// `unreadable` again, one [`Wording`] each in the same order, for pages to show in the
+        /// user's language (as `Unlocked`'s `problem_wordings`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unreadable_wordings: Vec<Wording>,
+    },
     /// Answer to [`Request::GetDraft`].
     Draft { draft: Option<serde_json::Value> },
     /// Answer to [`Request::GetSettings`] and [`Request::SetSettings`].
@@ -546,7 +553,12 @@ mod tests {
                 problem_wordings: vec![Wording::new("error_index_rebuilt", vec![])],
             },
             Response::EntrySaved { entry: entry("saved") },
-            Response::Entries { entries: vec![entry("a"), entry("b").to_tombstone()], unreadable: vec!["3–9 March".into()] },
+            Response::Entries { entries: vec![entry("a"), entry("b").to_tombstone()], unreadable: vec!["3–9 March".into()], unreadable_wordings: vec![] },
+            Response::Entries {
+                entries: vec![],
+                unreadable: vec!["3–9 March".into()],
+                unreadable_wordings: vec![Wording::new("error_corrupt_segment", vec!["3–9 March 2026".into()])],
+            },
             Response::Draft { draft: None },
             Response::Draft { draft: Some(json!({"intensity": 6, "time": null})) },
             Response::Settings { settings: Settings::default() },

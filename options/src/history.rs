@@ -9,6 +9,7 @@ use crate::SectionProps;
 use crate::dates::{day_start_ms, entry_day, entry_time, iso_date, parse_iso_date};
 use crate::entry_editor::EntryEditor;
 use crate::ui::{Answer, outcome_view, quality_label, region_label, request, t, tf, unexpected};
+use sotto_glue::wording::problem_texts;
 use crate::web::{event_value, local_offset_minutes, long_date, today};
 
 #[derive(Clone, PartialEq)]
@@ -60,7 +61,8 @@ pub fn history(props: &SectionProps) -> Html {
             let query = filters.query();
             wasm_bindgen_futures::spawn_local(async move {
                 match request(Request::ListEntries { query }, &on_locked).await {
-                    Answer::Got(Response::Entries { entries: got, unreadable: bad }) => {
+                    Answer::Got(Response::Entries { entries: got, unreadable: bad, unreadable_wordings }) => {
+                        let bad = problem_texts(bad, &unreadable_wordings);
                         entries.set(Some(Ok(got)));
                         unreadable.set(bad);
                     }

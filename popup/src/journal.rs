@@ -20,6 +20,7 @@ use crate::recent::{Recent, WEEK_MS};
 use crate::when::WhenPicker;
 use crate::worker::{call, unexpected, Failure};
 use sotto_glue::protocol::{Entry, EntryId, EntryQuery, Request, Response, Settings};
+use sotto_glue::wording::problem_texts;
 use sotto_vault::{Quality, Region};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -229,7 +230,9 @@ fn load(dispatcher: UseReducerDispatcher<JournalState>, on_locked: Callback<(Opt
     wasm_bindgen_futures::spawn_local(async move {
         let query = EntryQuery { from_ms: Some(clock::now_ms() - WEEK_MS), ..EntryQuery::default() };
         match call(Request::ListEntries { query }).await {
-            Ok(Response::Entries { entries, unreadable }) => list_dispatcher.dispatch(Action::Listed { entries, unreadable }),
+            Ok(Response::Entries { entries, unreadable, unreadable_wordings }) => {
+                list_dispatcher.dispatch(Action::Listed { entries, unreadable: problem_texts(unreadable, &unreadable_wordings) })
+            }
             Ok(_) => list_dispatcher.dispatch(Action::ListFailed(unexpected().text())),
             Err(Failure::Locked) => locked.emit((None, None)),
             Err(failure) => list_dispatcher.dispatch(Action::ListFailed(t1("popup_recent_failed", &failure.text()))),

@@ -45,12 +45,20 @@ fn save(page: &Page, entry: Value) -> Value {
     saved["entry"].clone()
 }
 
-/// Every live entry (newest first) and the sentences for what could not be read.
+/// Every live entry (newest first) and the sentences for what could not be read. Each sentence
+/// comes with its wording, which Chrome's own `chrome.i18n` must render to the same English (the
+/// pages show the wording, in the user's language).
 fn list(page: &Page) -> (Vec<Value>, Vec<String>) {
     let listed = page.ask_worker(json!({"type": "list_entries", "query": {}}));
     assert_eq!(listed["type"], "entries", "{listed}");
     let entries = listed["entries"].as_array().cloned().unwrap_or_default();
-    let unreadable = listed["unreadable"].as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect();
+    let unreadable: Vec<String> = listed["unreadable"].as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect();
+    let wordings = listed["unreadable_wordings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(wordings.len(), unreadable.len(), "a wording for each unreadable part: {listed}");
+    for (wording, english) in wordings.iter().zip(&unreadable) {
+        let shown = page.eval(&format!("chrome.i18n.getMessage({}, {})", wording["key"], wording["args"]));
+        assert_eq!(shown.as_str(), Some(english.as_str()), "{wording} in the browser's words");
+    }
     (entries, unreadable)
 }
 
