@@ -150,15 +150,10 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 /// with another keyboard or input method (some produce decomposed accents) must give the same
 /// bytes: every passphrase a page sends is normalised to Unicode NFC here, the one place all of
 /// them pass through. (JavaScript's own `normalize` costs the Wasm nothing.) The text as typed
-/// is wiped once normalised: a `Secret` as it drops, a backup passphrase's `String` here.
+/// is wiped once normalised, as its `Secret` drops.
 fn typed_passphrases_in_nfc(request: Request) -> Request {
     let normalized = |text: &str| -> String { js_sys::JsString::from(text).normalize("NFC").into() };
     let nfc = |text: Secret| -> Secret { normalized(text.expose()).into() };
-    let nfc_string = |mut text: String| -> String {
-        let normal = normalized(&text);
-        text.zeroize();
-        normal
-    };
     match request {
         Request::CreateVault { passphrase } => Request::CreateVault { passphrase: nfc(passphrase) },
         Request::Unlock { passphrase } => Request::Unlock { passphrase: nfc(passphrase) },
@@ -170,9 +165,9 @@ fn typed_passphrases_in_nfc(request: Request) -> Request {
         }
         Request::RotateRecoveryCode { passphrase } => Request::RotateRecoveryCode { passphrase: nfc(passphrase) },
         Request::ExportBundle { passphrase, is_vault_passphrase } => {
-            Request::ExportBundle { passphrase: nfc_string(passphrase), is_vault_passphrase }
+            Request::ExportBundle { passphrase: nfc(passphrase), is_vault_passphrase }
         }
-        Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc_string(passphrase) },
+        Request::ImportPreview { passphrase } => Request::ImportPreview { passphrase: nfc(passphrase) },
         Request::SetKdfParams { passphrase, params } => Request::SetKdfParams { passphrase: nfc(passphrase), params },
         other => other,
     }

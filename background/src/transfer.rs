@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use crate::errors::{Failure, said, sentence, to_response};
 use crate::session::Session;
 use sotto_glue::protocol::{BUNDLE_PIECE_BYTES, ErrorCode, ImportProblem, Request, Response, decode_piece, encode_piece};
+use sotto_glue::secret::Secret;
 use sotto_glue::storage::ChromeStore;
 use sotto_vault::report::local_date_time;
 use sotto_vault::bundle::{BundleHeader, DEFAULT_CHUNK_SIZE, decrypt_bundle_with_root, encrypt_bundle_with_root};
@@ -143,7 +144,7 @@ fn piece_count(total: usize) -> u32 {
     u32::try_from(total.div_ceil(BUNDLE_PIECE_BYTES).max(1)).unwrap_or(u32::MAX)
 }
 
-async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: String, is_vault_passphrase: bool) -> Response {
+async fn export(vault: &UnlockedVault<ChromeStore>, passphrase: Secret, is_vault_passphrase: bool) -> Response {
     TRANSFERS.with(|t| t.borrow_mut().export = None);
     if passphrase.is_empty() {
         return said(ErrorCode::Invalid, "error_backup_passphrase_empty", vec![], "A backup needs a passphrase.".into());
@@ -287,7 +288,7 @@ fn with_received<T>(use_them: impl FnOnce(&[u8]) -> T) -> Result<T, NotReceived>
     })
 }
 
-async fn import_preview(passphrase: String) -> Response {
+async fn import_preview(passphrase: Secret) -> Response {
     // The header needs no key: it names the salt and parameters for Argon2id, which runs in a
     // throwaway instance (a hostile file's parameters were range-checked by the parse).
     let header = match with_received(BundleHeader::parse) {

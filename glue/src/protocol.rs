@@ -48,9 +48,7 @@ tagged_enum! {
 /// Passphrases and recovery codes travel page → worker only when the user typed them, as
 /// [`Secret`]s (wiped when dropped, never printed); no response ever carries key material (the
 /// recovery code is shown to the user once, at creation and rotation, because that is its whole
-/// purpose). The two backup passphrases (`ExportBundle`, `ImportPreview`) are still `String`s
-/// (their handler, `background/src/transfer.rs`, takes them as such); the worker wipes them
-/// when it derives from them.
+/// purpose).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant, reason = "a message, built once and serialised: boxing variants would only burden every sender")]
 pub enum Request {
@@ -113,7 +111,7 @@ pub enum Request {
     /// and keeps it in the worker's memory until [`Request::ExportFinish`]. With
     /// `is_vault_passphrase` the worker first checks it unlocks the journal, so a typo cannot make
     /// a backup nobody can open. Answered with [`Response::ExportReady`].
-    ExportBundle { passphrase: String, is_vault_passphrase: bool },
+    ExportBundle { passphrase: Secret, is_vault_passphrase: bool },
     /// Piece `index` (0-based) of the bundle `ExportBundle` built. Answered with [`Response::BundlePiece`].
     ExportChunk { index: u32 },
     /// The page saved the file (or gave up): the worker forgets the bytes. Answered with `Done`.
@@ -125,7 +123,7 @@ pub enum Request {
     ImportChunk { index: u32, data: String },
     /// Verifies and decrypts everything received, touching nothing in the journal.
     /// Answered with [`Response::ImportPreviewed`] or [`Response::ImportRejected`].
-    ImportPreview { passphrase: String },
+    ImportPreview { passphrase: Secret },
     /// Merges the previewed bundle into the journal. Answered with [`Response::Imported`].
     ImportCommit,
     /// Forgets any received or previewed import. Answered with `Done`.

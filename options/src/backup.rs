@@ -170,7 +170,7 @@ async fn run_export(
         Answer::Locked => t("options_locked_meanwhile"),
         Answer::Failed { text, .. } => text,
     };
-    let total_bytes = match request(Request::ExportBundle { passphrase, is_vault_passphrase }, on_locked).await {
+    let total_bytes = match request(Request::ExportBundle { passphrase: passphrase.into(), is_vault_passphrase }, on_locked).await {
         Answer::Got(Response::ExportReady { total_bytes, .. }) => total_bytes,
         other => return Err(failed(other)),
     };
@@ -373,7 +373,7 @@ async fn send_and_preview(
         Err(why) => return Err(tf("options_import_unreadable_file", &[&why])),
     }
     progress.set(Progress::step(2, CHECK_STEPS, t("options_import_step_verify")));
-    match request(Request::ImportPreview { passphrase }, on_locked).await {
+    match request(Request::ImportPreview { passphrase: passphrase.into() }, on_locked).await {
         Answer::Got(Response::ImportPreviewed { entries, deleted, first_date, last_date, .. }) => {
             Ok(ImportStage::Previewed { entries, deleted, first: first_date, last: last_date })
         }

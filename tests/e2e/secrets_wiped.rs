@@ -11,6 +11,8 @@ const FIRST: &str = "marker-PASS-first-passphrase";
 const SECOND: &str = "marker-PASS-second-passphrase";
 const REFUSED: &str = "marker-PASS-refused-passphrase";
 const MALFORMED_CODE: &str = "marker-CODE-not-a-recovery-code";
+const BACKUP: &str = "marker-PASS-backup-passphrase";
+const IMPORT_REFUSED: &str = "marker-PASS-import-with-no-file";
 
 fn entry(id: &str, note: &str) -> Value {
     json!({"id": id, "revision": 0, "occurred_at": 1_763_900_000_000_i64, "utc_offset_minutes": 0,
@@ -37,6 +39,13 @@ fn passphrases_codes_and_listed_entries_are_wiped_once_used() {
     assert_eq!(listed["entries"].as_array().map(Vec::len), Some(1), "{listed}");
     // Scanned right after the listing, before later requests reuse what it freed.
     assert_wiped(&browser, &[("a listed entry", "marker-NOTE-shown"), ("an entry the listing filtered out", "marker-NOTE-filtered")]);
+    // A backup made (while the journal is open) under its own passphrase, and an import preview asked for before any file
+    // was sent (refused before any derivation).
+    let exported = page.ask_worker(json!({"type": "export_bundle", "passphrase": BACKUP, "is_vault_passphrase": false}));
+    assert_eq!(exported["type"], "export_ready", "{exported}");
+    let preview = page.ask_worker(json!({"type": "import_preview", "passphrase": IMPORT_REFUSED}));
+    assert_eq!(preview["reason"], "nothing_to_import", "{preview}");
+    assert_wiped(&browser, &[("a backup's passphrase", BACKUP), ("an import's passphrase refused before use", IMPORT_REFUSED)]);
     // Refused requests: their passphrase and code never reach a derivation, which used to be
     // the only place they were wiped.
     let refused = page.ask_worker(json!({"type": "create_vault", "passphrase": REFUSED}));
