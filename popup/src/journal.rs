@@ -522,6 +522,7 @@ pub fn journal(props: &JournalProps) -> Html {
                     <label for="note">{ t("popup_note") }</label>
                     <textarea autocomplete="off" id="note" rows="2" value={form.note.clone()} aria-describedby="save-hint"
                         oninput={edit.reform(|e: InputEvent| FormEdit::Note(value_of(&e)))} />
+                    <p class="field-hint" id="save-hint">{ t("popup_save_hint") }</p>
                 </div>
                 <WhenPicker value={form.when} on_edit={edit.clone()} />
                 <Extras form={form.clone()} shown={shown_extras} recent_medications={recent_medications} on_edit={edit.clone()} />
@@ -531,7 +532,9 @@ pub fn journal(props: &JournalProps) -> Html {
                         { if state.more_open { t("popup_hide_extras") } else { t("popup_more") } }
                     </button>
                 }
-                <div class="save-row">
+                // Save, what became of the last save (and its Undo) and a refusal stay in sight
+                // at the foot of a tall popup (popup.css): the form is taller than Chrome's 600 px.
+                <div class="save-bar">
                     <button type="submit" class="primary" aria-disabled={saving.to_string()}>
                         if saving {
                             <span class="spinner" aria-hidden="true"></span>{ t("popup_saving") }
@@ -539,16 +542,15 @@ pub fn journal(props: &JournalProps) -> Html {
                             { t("popup_save") }
                         }
                     </button>
-                    <p class="field-hint" id="save-hint">{ t("popup_save_hint") }</p>
+                    <div class="save-status" role="status">
+                        <span>{ status_line }</span>
+                        if undo_button {
+                            <button type="button" class="quiet small" onclick={undo}>{ t("popup_undo") }</button>
+                        }
+                    </div>
+                    <p class="error" role="alert">{ alert }</p>
                 </div>
             </form>
-            <div class="save-status" role="status">
-                <span>{ status_line }</span>
-                if undo_button {
-                    <button type="button" class="quiet small" onclick={undo}>{ t("popup_undo") }</button>
-                }
-            </div>
-            <p class="error" role="alert">{ alert }</p>
             <Recent entries={entries} now={now} problem={state.list_problem.clone()} unreadable={state.unreadable.clone()} />
         </div>
     }

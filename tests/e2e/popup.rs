@@ -696,6 +696,39 @@ fn at_200_percent_nothing_scrolls_sideways_and_at_100_percent_it_is_no_wider_tha
     browser.assert_no_context_errors();
 }
 
+/// Whether the element `selector` finds lies wholly inside the window, as it is scrolled now.
+fn in_sight(page: &Page, selector: &str) -> bool {
+    page.eval(&format!(
+        "(() => {{ const e = document.querySelector({selector:?}); if (!e) return false; const r = e.getBoundingClientRect(); \
+           return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }})()"
+    )) == json!(true)
+}
+
+#[test]
+fn in_a_popup_of_chromes_largest_size_save_and_what_became_of_it_stay_in_sight() {
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    // Chrome's largest popup at 100 %: the quick log is taller, so the window scrolls.
+    popup.emulate(false, 1.0, 380, 600);
+    popup.wait_for_role("radio", "6");
+    let heights = popup.eval("[document.documentElement.scrollHeight, window.innerHeight]");
+    assert!(heights[0].as_u64() > heights[1].as_u64(), "the quick log fits without scrolling now ({heights}): this test no longer tests anything");
+    popup.eval("window.scrollTo(0, 0)");
+    assert!(in_sight(&popup, "button.primary[type=submit]"), "Save is below the fold of a 600 px popup");
+    // Three clicks with the mouse, none of them on something the bar covers (the harness
+    // refuses to click a covered control).
+    popup.click("radio", "6");
+    popup.click("checkbox", "Head");
+    popup.click("button", "Save entry");
+    popup.wait_for_text("Saved: pain 6");
+    assert!(in_sight(&popup, ".save-status"), "the saved line and its Undo are out of sight");
+    // The last control of the form can be reached and is not under the bar.
+    popup.click("button", "More: medication, sleep, mood…");
+    popup.eval("window.scrollTo(0, document.documentElement.scrollHeight)");
+    assert!(in_sight(&popup, "button.primary[type=submit]"), "Save is out of sight at the end of the page");
+    browser.assert_no_context_errors();
+}
+
 // ---- Looking at it --------------------------------------------------------------------------
 
 fn screenshot_dir() -> PathBuf {
@@ -716,6 +749,19 @@ fn shoot(page: &Page, name: &str) {
         page.emulate(dark, zoom, width, height);
         std::thread::sleep(Duration::from_millis(120));
         page.screenshot(&dir.join(format!("popup-{name}-{suffix}.png")));
+    }
+    page.emulate(false, 1.0, 380, 600);
+}
+
+/// One screen as Chrome's largest popup shows it (380 × 600 at 100 %, scrolled to the top), light
+/// and dark: what is in sight without scrolling.
+fn shoot_window(page: &Page, name: &str) {
+    let dir = screenshot_dir();
+    for (suffix, dark) in [("light", false), ("dark", true)] {
+        page.emulate(dark, 1.0, 380, 600);
+        page.eval("window.scrollTo(0, 0)");
+        std::thread::sleep(Duration::from_millis(150));
+        page.screenshot_window(&dir.join(format!("popup-{name}-{suffix}.png")));
     }
     page.emulate(false, 1.0, 380, 600);
 }
@@ -776,6 +822,7 @@ fn popup_screenshots() {
     popup.click("button", "Save entry");
     popup.wait_for_text("Saved: pain 5");
     shoot(&popup, "09-journal-saved");
+    shoot_window(&popup, "09c-journal-saved-in-a-600px-popup");
     let popup = reopen_with_an_entry_from_yesterday(&browser, popup);
     popup.emulate(false, 1.0, 380, 600);
     popup.wait_for_role("image", "Pain over the last 7 days: 7 entries, lowest 3, highest 8.");

@@ -120,6 +120,11 @@ impl Page {
         let quad: Vec<f64> = model["model"]["border"].as_array().unwrap().iter().filter_map(Value::as_f64).collect();
         let x = (quad[0] + quad[2] + quad[4] + quad[6]) / 4.0;
         let y = (quad[1] + quad[3] + quad[5] + quad[7]) / 4.0;
+        // A person cannot click what something else covers (a sticky bar, an overlay): the
+        // click would land on that instead. Say so rather than click it.
+        if let Some(cover) = self.covered_at(node, x, y) {
+            panic!("{role} {name:?} is covered at its centre by {cover} on {}", self.target.url);
+        }
         for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
             self.call(
                 "Input.dispatchMouseEvent",
@@ -127,6 +132,26 @@ impl Page {
             )
             .unwrap_or_else(|e| panic!("clicking {role} {name:?}: {e}"));
         }
+    }
+
+    /// What covers `node` at the viewport point (`x`, `y`), if the topmost element there is
+    /// neither it nor inside it: its tag and class, for the failure message.
+    fn covered_at(&self, node: u64, x: f64, y: f64) -> Option<String> {
+        let object = self.call("DOM.resolveNode", json!({"backendNodeId": node})).ok()?;
+        let object_id = object["object"]["objectId"].as_str()?;
+        let answer = self
+            .call(
+                "Runtime.callFunctionOn",
+                json!({
+                    "objectId": object_id,
+                    "functionDeclaration": "function (x, y) { const top = document.elementFromPoint(x, y); \
+                        return (!top || this === top || this.contains(top)) ? null : `${top.tagName.toLowerCase()}.${top.className}`; }",
+                    "arguments": [{"value": x}, {"value": y}],
+                    "returnByValue": true,
+                }),
+            )
+            .ok()?;
+        answer["result"]["value"].as_str().map(String::from)
     }
 
     /// Types text into whatever has focus, one key at a time, each key answered before the next.
@@ -196,7 +221,16 @@ impl Page {
 
     /// Saves a PNG screenshot of the page.
     pub fn screenshot(&self, path: &std::path::Path) {
-        let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true})).expect("screenshot");
+        self.capture(path, true);
+    }
+
+    /// Saves a PNG screenshot of what the window shows, as scrolled now.
+    pub fn screenshot_window(&self, path: &std::path::Path) {
+        self.capture(path, false);
+    }
+
+    fn capture(&self, path: &std::path::Path, whole_page: bool) {
+        let shot = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": whole_page})).expect("screenshot");
         let data = shot["data"].as_str().unwrap_or_default();
         let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).expect("a base64 screenshot");
         std::fs::write(path, png).expect("write screenshot");
