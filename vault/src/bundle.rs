@@ -516,6 +516,13 @@ mod tests {
     }
 
     #[test]
+    fn the_inflation_limit_is_the_specified_one() {
+        // docs/format.md §8: a version-2 payload that inflates to more than 512 MiB is refused
+        // as too large. Readers in other languages size their buffers by it.
+        assert_eq!(MAX_PAYLOAD_LEN, 536_870_912);
+    }
+
+    #[test]
     fn payload_rules() {
         let head = |n: u64| format!(r#"{{"sotto_bundle":1,"vault_id":"x","exported_at":0,"entry_count":{n}}}"#);
         let entry = r#"{"id":"000102030405060708090a0b0c0d0e0f","revision":1,"occurred_at":0,"utc_offset_minutes":0,"intensity":3}"#;

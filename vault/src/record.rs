@@ -281,8 +281,13 @@ mod tests {
         assert_eq!(v[0], 2);
         assert!(v.len() < json.len() / 10, "{} bytes stored for {}", v.len(), json.len());
         assert_eq!(&open_record(&key(), &id, RecordKind::Segment, "s", &v).unwrap()[..], &json[..]);
-        let huge = vec![0u8; MAX_RECORD_PAYLOAD + 1];
-        assert!(matches!(seal_record(&key(), &id, RecordKind::Segment, "s", &huge), Err(VaultError::TooLarge)));
+        // docs/format.md §3.2: a writer refuses payloads above 64 MiB, and only those.
+        assert_eq!(MAX_RECORD_PAYLOAD, 67_108_864);
+        let mut largest = vec![0u8; MAX_RECORD_PAYLOAD];
+        let v = seal_record(&key(), &id, RecordKind::Segment, "s", &largest).expect("the largest payload is written");
+        assert_eq!(open_record(&key(), &id, RecordKind::Segment, "s", &v).map(|p| p.len()), Ok(MAX_RECORD_PAYLOAD));
+        largest.push(0);
+        assert!(matches!(seal_record(&key(), &id, RecordKind::Segment, "s", &largest), Err(VaultError::TooLarge)));
     }
 
     proptest::proptest! {
