@@ -149,6 +149,7 @@ pub struct EntryQuery {
     /// Only entries with this quality (its stable key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
+    /// Only entries with this tag (ASCII letters in any case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Case-insensitive text to find in notes.
@@ -482,6 +483,35 @@ mod tests {
         let covered: BTreeSet<String> = samples.iter().map(variant_name).collect();
         let all: BTreeSet<String> = variants.iter().map(|name| name.to_string()).collect();
         assert_eq!(covered, all, "a sample of every variant");
+    }
+
+    #[test]
+    fn a_query_keeps_only_entries_matching_every_filter_it_names() {
+        use sotto_vault::{Quality, Region, RegionPain};
+        let mut back = entry("Stairs were HARD after the café");
+        back.regions = vec![RegionPain { region: Region::LowerBackLeft, intensity: None }];
+        back.qualities = vec![Quality::Sharp];
+        back.tags = vec!["Work".into(), "claim".into()];
+        let query = |f: fn(&mut EntryQuery)| {
+            let mut q = EntryQuery::default();
+            f(&mut q);
+            q
+        };
+        assert!(EntryQuery::default().matches(&back), "no filter keeps everything");
+        assert!(query(|q| q.region = Some("lower_back_left".into())).matches(&back));
+        assert!(!query(|q| q.region = Some("lower_back_right".into())).matches(&back), "the other side is another region");
+        assert!(query(|q| q.quality = Some("sharp".into())).matches(&back));
+        assert!(!query(|q| q.quality = Some("aching".into())).matches(&back));
+        assert!(query(|q| q.tag = Some("work".into())).matches(&back), "tags match in any case");
+        assert!(!query(|q| q.tag = Some("wor".into())).matches(&back), "a tag matches whole, not in part");
+        assert!(query(|q| q.text = Some("hard AFTER".into())).matches(&back), "note text in any case, anywhere in the note");
+        assert!(query(|q| q.text = Some("CAFÉ".into())).matches(&back), "case folding beyond ASCII");
+        assert!(!query(|q| q.text = Some("lift".into())).matches(&back));
+        let both = query(|q| {
+            q.region = Some("lower_back_left".into());
+            q.tag = Some("holiday".into());
+        });
+        assert!(!both.matches(&back), "every named filter must match, not any one");
     }
 
     fn entry(note: &str) -> Entry {
