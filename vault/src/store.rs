@@ -7,7 +7,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use crate::error::StoreError;
 
@@ -26,21 +25,6 @@ pub trait KvStore {
 }
 
 impl<T: KvStore + ?Sized> KvStore for &T {
-    async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError> {
-        (**self).get_many(keys).await
-    }
-    async fn set_many(&self, items: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
-        (**self).set_many(items).await
-    }
-    async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
-        (**self).remove(keys).await
-    }
-    async fn list_keys(&self) -> Result<Vec<String>, StoreError> {
-        (**self).list_keys().await
-    }
-}
-
-impl<T: KvStore + ?Sized> KvStore for Rc<T> {
     async fn get_many(&self, keys: &[String]) -> Result<BTreeMap<String, Vec<u8>>, StoreError> {
         (**self).get_many(keys).await
     }
@@ -173,5 +157,57 @@ impl KvStore for MemoryStore {
 
     async fn list_keys(&self) -> Result<Vec<String>, StoreError> {
         Ok(self.map.borrow().keys().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str, len: usize) -> (String, Vec<u8>) {
+        (key.to_string(), vec![7; len])
+    }
+
+    /// The native tests' stand-in counts a quota as `chrome.storage.local` does (keys and values),
+    /// so that "full storage" is refused at the same byte in both.
+    #[test]
+    fn the_quota_counts_keys_and_values_and_a_replaced_value_only_once() {
+        pollster::block_on(async {
+            let store = MemoryStore::new();
+            store.set_many(vec![item("ab", 10), item("c", 5)]).await.expect("no quota yet");
+            assert_eq!(store.used_bytes(), 2 + 10 + 1 + 5);
+            store.set_quota(Some(30));
+            // 18 used; replacing "ab" (12) by 20 bytes of value makes 1 + 5 + 2 + 20 = 28.
+            store.set_many(vec![item("ab", 20)]).await.expect("within the quota");
+            assert_eq!(store.used_bytes(), 28);
+            // Exactly at the quota is allowed, one byte over is not, and a refused write changes nothing.
+            store.set_many(vec![item("d", 1)]).await.expect("exactly at the quota");
+            assert_eq!(store.used_bytes(), 30);
+            assert_eq!(store.set_many(vec![item("e", 0)]).await, Err(StoreError::QuotaExceeded));
+            assert_eq!(store.set_many(vec![item("ab", 19), item("f", 1)]).await, Err(StoreError::QuotaExceeded));
+            assert_eq!(store.used_bytes(), 30);
+            assert_eq!(store.raw_get("ab").map(|v| v.len()), Some(20));
+            // A write that shrinks usage always fits.
+            store.set_many(vec![item("ab", 0)]).await.expect("smaller");
+            assert_eq!(store.used_bytes(), 10);
+        });
+    }
+
+    /// What the vault's cost tests read ("a save writes three records of ~N bytes").
+    #[test]
+    fn the_counters_say_what_was_read_and_written() {
+        pollster::block_on(async {
+            let store = MemoryStore::new();
+            store.set_many(vec![item("ab", 10), item("c", 5)]).await.expect("written");
+            store.set_many(vec![item("d", 3)]).await.expect("written");
+            let _ = store.get_many(&["ab".to_string(), "nothing".to_string()]).await;
+            assert_eq!(store.stats(), StoreStats { keys_read: 2, items_written: 3, bytes_written: 12 + 6 + 4, write_calls: 2 });
+            // A refused write counts nothing.
+            store.set_quota(Some(0));
+            assert!(store.set_many(vec![item("e", 1)]).await.is_err());
+            assert_eq!(store.stats().write_calls, 2);
+            store.reset_stats();
+            assert_eq!(store.stats(), StoreStats::default());
+        });
     }
 }
