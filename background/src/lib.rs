@@ -23,6 +23,14 @@ mod session;
 mod strength;
 mod transfer;
 mod vanish;
+#[cfg(any(target_arch = "wasm32", test))]
+mod wipe_on_free;
+
+/// Every block the worker frees is wiped first (see `wipe_on_free`): Wasm memory is never given
+/// back, and a freed copy of an entry would otherwise stay readable until reused.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: wipe_on_free::WipeOnFree = wipe_on_free::WipeOnFree;
 
 pub use kdf::install_kdf;
 pub use transfer::{export_bytes, import_bytes};

@@ -394,8 +394,10 @@ fn a_lock_leaves_no_key_draft_or_previewed_backup_in_the_workers_memory() {
     let before = browser.worker_wasm_memory_count(&needles);
     eprintln!("copies in the worker's Wasm memory while unlocked: {before:?}");
     assert!(before[0] > 0 && before[1] > 0 && before[3] > 0, "the scan does not see what the worker holds: {before:?}");
-    // (The saved entries are not held while unlocked either: nothing caches them, and their freed
-    // copies are wiped as they are freed, so only the lock-time check applies to them.)
+    // Nothing holds a saved entry while unlocked (nothing caches them), and every block the
+    // worker frees is wiped (`wipe_on_free`): an edited entry's first version, which came in the
+    // save, the edit's `previous` and the parsed week, is nowhere even before the lock.
+    assert_eq!((before[4], before[5]), (0, 0), "freed copies of saved entries are still readable: {before:?}");
 
     page.ask_worker(json!({"type": "lock"}));
     let after = browser.worker_wasm_memory_count(&needles);

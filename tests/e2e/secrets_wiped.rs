@@ -66,6 +66,25 @@ fn passphrases_codes_and_listed_entries_are_wiped_once_used() {
     browser.assert_no_context_errors();
 }
 
+#[test]
+fn what_the_worker_frees_is_wiped_even_where_no_code_wipes_it() {
+    // A long note (its copies are blocks of their own, which later small allocations do not
+    // reuse), saved, then edited away. Its first version passed through the save request, the
+    // edit's `previous`, the parsed week and serde's buffers, none of which any code wipes: only
+    // the worker's allocator (`wipe_on_free`) can.
+    let browser = Browser::launch();
+    let page = browser.options_with_new_journal("correct horse battery staple");
+    let long_note = format!("marker-LONG-first-version {}", "every word of a long day ".repeat(2000));
+    let saved = page.ask_worker(json!({"type": "save_entry", "entry": entry("00000000000000000000000000000003", &long_note)}));
+    assert_eq!(saved["type"], "entry_saved", "{saved}");
+    let mut edited = saved["entry"].clone();
+    edited["note"] = json!("short now");
+    let updated = page.ask_worker(json!({"type": "update_entry", "previous": saved["entry"], "edited": edited}));
+    assert_eq!(updated["type"], "entry_saved", "{updated}");
+    assert_wiped(&browser, &[("an edited entry's long first version", "marker-LONG-first-version")]);
+    browser.assert_no_context_errors();
+}
+
 /// Fails if any of the named texts is anywhere in the worker's Wasm memory.
 fn assert_wiped(browser: &Browser, named: &[(&str, &str)]) {
     let needles: Vec<Vec<u8>> = named.iter().map(|(_, text)| text.as_bytes().to_vec()).collect();
