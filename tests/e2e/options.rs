@@ -274,11 +274,16 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-/// On the report screen: acknowledges the warning, takes every entry since 2025 and saves the
-/// report with `button`; returns the file's bytes as downloaded.
-pub(crate) fn download_report(page: &Page, dir: &Path, button: &str) -> Vec<u8> {
+/// On the report screen: acknowledges the warning and takes every entry since 2025.
+pub(crate) fn acknowledge_and_take_everything(page: &Page) {
     page.click("checkbox", "I understand: a report is not encrypted");
     page.eval("(() => { const i = document.getElementById('report-from'); i.value = '2025-01-01'; i.dispatchEvent(new Event('change', {bubbles: true})); })()");
+}
+
+/// On the report screen: [`acknowledge_and_take_everything`], then saves the report with
+/// `button`; returns the file's bytes as downloaded.
+pub(crate) fn download_report(page: &Page, dir: &Path, button: &str) -> Vec<u8> {
+    acknowledge_and_take_everything(page);
     page.click("button", button);
     let text = page.wait_for_text("Saved notes-report-");
     let name = text.split("Saved ").nth(1).and_then(|r| r.split(". It is").next()).expect("the saved file's name").to_string();
