@@ -7,6 +7,9 @@
 //! 3. Copies the static shell (`extension/`) and `manifest.json` (with the workspace version) into
 //!    `target/extension/`, which `cargo run` loads and the end-to-end tests read via `EXTENSION_DIR`;
 //!    `popup-first.js` gets the protocol version from `glue/src/protocol.rs`.
+//! 4. Joins the popup's script, `popup.js`: `popup-first.js`, the popup's bindings and
+//!    `popup-start.js`, one classic script (one request: the popup's first script runs as soon
+//!    as it arrives, and a page of an extension waits several milliseconds for each file).
 //!
 //! Set `SOTTO_SKIP_WASM=1` to skip all of this (a quick `cargo check` of native code).
 
@@ -25,6 +28,8 @@ const WASM_CRATES: [(&str, &str, &str); 3] = [
     ("sotto-popup", "sotto_popup", "popup"),
     ("sotto-options", "sotto_options", "options"),
 ];
+/// The popup's output name: its bindings are a classic script, joined into `popup.js`.
+const POPUP: &str = "popup";
 /// Wasm crates shipped as they are, without wasm-bindgen (same tuple). `sotto-kdf` is the
 /// throwaway Argon2id module the worker instantiates per derivation and drops, so that Argon2's
 /// 64 MiB never stay in the worker's own memory (background/src/kdf.rs).
@@ -84,8 +89,10 @@ fn build_extension(build_wasm: bool) -> BuildResult<()> {
     write_protocol_version(&root.join("glue/src/protocol.rs"), &staging.join("popup-first.js"))?;
     let artifacts = wasm_target_dir.join(WASM_TARGET).join(WASM_PROFILE);
     for (_, stem, out_name) in WASM_CRATES {
-        bindgen(&artifacts.join(format!("{stem}.wasm")), out_name, &staging.join("wasm"))?;
+        let script = if out_name == POPUP { BindingsScript::Classic } else { BindingsScript::Module };
+        bindgen(&artifacts.join(format!("{stem}.wasm")), out_name, &staging.join("wasm"), script)?;
     }
+    join_popup_script(&staging)?;
     for (_, stem, out_name) in RAW_WASM_CRATES {
         let (from, to) = (artifacts.join(format!("{stem}.wasm")), staging.join("wasm").join(format!("{out_name}.wasm")));
         fs::copy(&from, &to).map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
@@ -189,12 +196,26 @@ fn cargo_home() -> Option<PathBuf> {
         .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
 }
 
-fn bindgen(wasm: &Path, out_name: &str, out_dir: &Path) -> BuildResult<()> {
+/// What wasm-bindgen writes for a Wasm crate's JavaScript side.
+#[derive(PartialEq)]
+enum BindingsScript {
+    /// An ES module (`--target web`): the worker imports it, options.js too.
+    Module,
+    /// A classic script defining `wasm_bindgen` (`--target no-modules`), for the popup: joined
+    /// into one classic script with what starts it (`join_popup_script`), which runs as soon as
+    /// it arrives, where a module would wait for the whole document first.
+    Classic,
+}
+
+fn bindgen(wasm: &Path, out_name: &str, out_dir: &Path, script: BindingsScript) -> BuildResult<()> {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen.input_path(wasm);
+    match script {
+        BindingsScript::Module => bindgen.web(true),
+        BindingsScript::Classic => bindgen.no_modules(true),
+    }
+    .map_err(|e| e.to_string())?;
     bindgen
-        .input_path(wasm)
-        .web(true)
-        .map_err(|e| e.to_string())?
         .typescript(false)
         .remove_name_section(true)
         .remove_producers_section(true)
@@ -202,6 +223,27 @@ fn bindgen(wasm: &Path, out_name: &str, out_dir: &Path) -> BuildResult<()> {
     bindgen
         .generate(out_dir)
         .map_err(|e| format!("wasm-bindgen failed on {}: {e}", wasm.display()))
+}
+
+/// `popup.js`, the popup's one script: `popup-first.js` (compiles the Wasm, asks the worker),
+/// the popup's bindings (`wasm/popup.js`, classic), `popup-start.js` (starts the Wasm once the
+/// document is ready). The three parts are not shipped on their own.
+fn join_popup_script(staging: &Path) -> BuildResult<()> {
+    let parts = [staging.join("popup-first.js"), staging.join("wasm").join(format!("{POPUP}.js")), staging.join("popup-start.js")];
+    let mut joined = String::new();
+    for part in &parts {
+        let text = fs::read_to_string(part).map_err(|e| format!("cannot read {}: {e}", part.display()))?;
+        joined.push_str(&text);
+        if !joined.ends_with('\n') {
+            joined.push('\n');
+        }
+    }
+    let popup_js = staging.join(format!("{POPUP}.js"));
+    fs::write(&popup_js, joined).map_err(|e| format!("cannot write {}: {e}", popup_js.display()))?;
+    for part in &parts {
+        fs::remove_file(part).map_err(|e| format!("cannot remove {}: {e}", part.display()))?;
+    }
+    Ok(())
 }
 
 /// Copies `from` into `to` recursively, in sorted order so that the output never depends on

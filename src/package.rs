@@ -148,8 +148,9 @@ fn print_wasm_sizes(files: &[ShippedFile]) -> Result<(), String> {
         // a module shipped without bindings (loaded by another one) has no loader.
         let stem = &wasm.path["wasm/".len()..wasm.path.len() - ".wasm".len()];
         let page = stem.strip_suffix("_bg").unwrap_or(stem);
-        let loader_path = format!("wasm/{page}.js");
-        let (loader, loader_gzip) = match files.iter().find(|f| f.path == loader_path) {
+        // The popup's bindings are joined into its page script, popup.js (build.rs).
+        let loader_paths = [format!("wasm/{page}.js"), format!("{page}.js")];
+        let (loader, loader_gzip) = match loader_paths.iter().find_map(|path| files.iter().find(|f| &f.path == path)) {
             Some(loader) => (loader.bytes.len().to_string(), gzip_size(&loader.bytes)?.to_string()),
             None => ("-".to_string(), "-".to_string()),
         };

@@ -122,9 +122,10 @@ async fn with_session(mut session: MutexGuard<'static, Session>, request: Reques
             Some(vault) => unlocked(vault, request).await.unwrap_or_else(|failure| failure.response()),
         },
     };
-    if uses_the_vault {
-        // Every request that used the vault starts the inactivity window again.
-        locking::touch(&mut session).await;
+    // Every request that used the vault starts the inactivity window again; the session copy and
+    // the alarm are written once the answer has gone (the session is held until then).
+    if uses_the_vault && locking::note_activity(&mut session) {
+        wasm_bindgen_futures::spawn_local(locking::persist_activity());
     }
     (response, told)
 }

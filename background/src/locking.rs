@@ -77,7 +77,32 @@ async fn reopen(copy: &SessionCopy) -> Option<(UnlockedVault<ChromeStore>, Kek)>
     Some((vault, kek))
 }
 
-/// A request used the vault: the inactivity window starts again.
+/// A request used the vault: the inactivity window starts again from now, in memory at once. The
+/// session copy and the alarm follow once the answer has gone ([`persist_activity`], spawned by
+/// the caller): no answer waits for the two calls to the browser that writing them takes (~1 ms
+/// each, more while a page is loading: the popup's first answer, docs/notes.md, session 5). If
+/// the worker is stopped in between, the copy keeps the previous activity, so the vault locks a
+/// little earlier, never later. Returns whether there is anything to persist.
+pub fn note_activity(session: &mut Session) -> bool {
+    if !session.is_unlocked() || session.overtaken() {
+        return false;
+    }
+    session.last_activity_ms = now_ms();
+    true
+}
+
+/// Writes the session copy and re-arms the alarm for the activity noted last, once the session
+/// is free again, unless a lock came first (then the copy and the alarm are gone and must stay
+/// gone).
+pub async fn persist_activity() {
+    let session = crate::session::session().await;
+    if session.is_unlocked() && !session.overtaken() {
+        persist(&session).await;
+    }
+}
+
+/// The inactivity window starts again, and the session copy and alarm say so before this returns
+/// (unlock, settings, a new passphrase: what comes next relies on the copy).
 pub async fn touch(session: &mut Session) {
     // Overtaken by a lock: the lock that waits for this session removes the copy anyway, and
     // must not find a fresh one with the key written just before it.

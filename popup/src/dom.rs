@@ -1,6 +1,6 @@
 //! The few direct DOM touches Yew does not cover: focus, field values, marks.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::NodeRef;
 
@@ -56,6 +56,16 @@ pub fn target_tag(event: &Event) -> String {
 /// open-to-ready benchmark).
 pub fn mark_ready() {
     mark("sotto:ready");
+}
+
+/// Waits until popup.js says the document is parsed and its styles are in
+/// (`self.sottoDocumentReady`, taken once); at once when popup.js did not set it.
+pub async fn document_ready() {
+    let global: js_sys::Object = js_sys::global();
+    let key = JsValue::from_str("sottoDocumentReady");
+    let Ok(ready) = js_sys::Reflect::get(&global, &key).and_then(|p| p.dyn_into::<js_sys::Promise>()) else { return };
+    let _ = js_sys::Reflect::delete_property(&global, &key);
+    let _ = wasm_bindgen_futures::JsFuture::from(ready).await;
 }
 
 /// `performance.mark(name)`, for the open-to-ready benchmark.

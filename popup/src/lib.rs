@@ -251,13 +251,20 @@ fn app(props: &AppProps) -> Html {
 #[wasm_bindgen(start)]
 pub fn start() {
     dom::mark("sotto:start"); // the Wasm is compiled and running (the open-to-ready benchmark's breakdown)
-    sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    // popup.html's <title> is the English fallback; extension pages get no __MSG_ substitution.
-    document.set_title(&t("popup_title"));
-    let Some(root) = document.get_element_by_id("app") else { return };
     wasm_bindgen_futures::spawn_local(async move {
-        // Usually the answer is here already (popup-first.js asked while the page loaded): then it
+        // popup.js starts this module while the page is still loading: the screen is drawn into
+        // #app once the document is parsed and its styles are in.
+        dom::document_ready().await;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(root) = document.get_element_by_id("app") else { return };
+        // What the first screen does not need waits for the task after it is drawn.
+        wasm_bindgen_futures::spawn_local(async move {
+            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            sotto_glue::vanish::install(); // Shift ×3 vanishes; the page closes when Vanish runs (worker, issue 4)
+            // popup.html's <title> is the English fallback; extension pages get no __MSG_ substitution.
+            document.set_title(&t("popup_title"));
+        });
+        // Usually the answer is here already (popup.js asked while the page loaded): then it
         // is read before the page's next task and the first screen is drawn straight away, with
         // no "Connecting…" drawn and replaced first. Otherwise "Connecting…" shows until it comes.
         let mut asking: Pin<Box<dyn Future<Output = Screen>>> = Box::pin(async {

@@ -145,10 +145,22 @@ fn auto_lock_after_the_window_even_while_the_worker_sleeps() {
     let mut browser = Browser::launch();
     let page = browser.options_with_new_journal(PASSPHRASE);
     set_settings(&page, json!({"auto_lock_minutes": 1, "lock_on_idle": false}));
+    let asked_at_ms = page.eval("Date.now()").as_f64().expect("the page's clock");
     page.ask_worker(json!({"type": "set_draft", "draft": {"note": "half-typed"}}));
+    let last_activity = Instant::now();
+    // The answer does not wait for the session copy and the alarm (background/src/locking.rs,
+    // note_activity): they follow it, and must carry this request's time.
+    let copy_activity_ms = || -> f64 {
+        let copy: Value = serde_json::from_str(&session_storage(&page)).unwrap_or_default();
+        copy["unlocked_session"]["last_activity_ms"].as_f64().unwrap_or_default()
+    };
+    let waiting_since = Instant::now();
+    while copy_activity_ms() < asked_at_ms {
+        assert!(waiting_since.elapsed() < Duration::from_secs(5), "the session copy never took the last request's time");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     record_events(&page);
     assert!(session_storage(&page).contains("\"kek\":\""));
-    let last_activity = Instant::now();
     // The alarm that must wake the sleeping worker exists, at the deadline (60 s after set_draft).
     let alarm_in_ms = page.eval("chrome.alarms.get('sotto-auto-lock').then((a) => a ? a.scheduledTime - Date.now() : null)");
     let alarm_in_ms = alarm_in_ms.as_f64().expect("no auto-lock alarm while unlocked");
