@@ -10,7 +10,10 @@ pub struct ChipsProps {
     pub legend: AttrValue,
     /// Keys shown at once (recent first), with their labels.
     pub first: Vec<(String, String)>,
-    /// The rest, behind the "All" button.
+    /// How many more the vocabulary has, behind the "All" button.
+    pub rest_count: usize,
+    /// Those, with their labels, while expanded; empty otherwise (a label is a chrome.i18n call,
+    /// and the regions alone are over 40: not made on every render for a list nobody sees).
     pub rest: Vec<(String, String)>,
     pub selected: Vec<String>,
     pub expanded: bool,
@@ -42,7 +45,7 @@ pub fn chips(props: &ChipsProps) -> Html {
             <legend>{ props.legend.clone() }</legend>
             <div class="chip-row">
                 { for props.first.iter().map(chip) }
-                if !props.rest.is_empty() {
+                if props.rest_count > 0 {
                     <button type="button" class="chip more" aria-expanded={props.expanded.to_string()}
                         aria-controls={rest_id.clone()} onclick={props.on_expand.reform(|_: MouseEvent| ())}>
                         { if props.expanded { props.fewer_label.clone() } else { props.all_label.clone() } }

@@ -207,11 +207,14 @@ fn first_keys(recent: impl Iterator<Item = String>, common: &[String], selected:
 /// Chips as (key, label), as `Chips` takes them.
 type Labelled = Vec<(String, String)>;
 
-/// Splits a vocabulary into (first, rest) with labels.
-fn chip_lists(first: Vec<String>, all: impl Iterator<Item = String>, label: fn(&str) -> String) -> (Labelled, Labelled) {
-    let rest = all.filter(|k| !first.contains(k)).map(|k| (k.clone(), label(&k))).collect();
+/// Splits a vocabulary into the chips shown first, with labels, and the rest: how many, and
+/// with labels only while `expanded` (see `ChipsProps::rest`).
+fn chip_lists(first: Vec<String>, all: impl Iterator<Item = String>, label: fn(&str) -> String, expanded: bool) -> (Labelled, usize, Labelled) {
+    let rest: Vec<String> = all.filter(|k| !first.contains(k)).collect();
+    let rest_count = rest.len();
+    let rest = if expanded { rest.into_iter().map(|k| { let text = label(&k); (k, text) }).collect() } else { Vec::new() };
     let first = first.into_iter().map(|k| (k.clone(), label(&k))).collect();
-    (first, rest)
+    (first, rest_count, rest)
 }
 
 fn failed_attempts_text(times: &[i64], now: i64) -> String {
@@ -452,17 +455,19 @@ pub fn journal(props: &JournalProps) -> Html {
     let week: &[Entry] = entries.as_deref().map(Vec::as_slice).unwrap_or(&[]);
     let recent_regions = week.iter().flat_map(|e| e.regions.iter().map(|r| r.region.key().to_string()));
     let common_regions: Vec<String> = COMMON_REGIONS.iter().map(|r| r.key().to_string()).collect();
-    let (first_regions, other_regions) = chip_lists(
+    let (first_regions, other_region_count, other_regions) = chip_lists(
         first_keys(recent_regions, &common_regions, &form.regions),
         Region::ALL.iter().map(|r| r.key().to_string()),
         region_label,
+        state.all_regions,
     );
     let recent_qualities = week.iter().flat_map(|e| e.qualities.iter().map(|q| q.key().to_string()));
     let common_qualities: Vec<String> = COMMON_QUALITIES.iter().map(|q| q.key().to_string()).collect();
-    let (first_qualities, other_qualities) = chip_lists(
+    let (first_qualities, other_quality_count, other_qualities) = chip_lists(
         first_keys(recent_qualities, &common_qualities, &form.qualities),
         Quality::ALL.iter().map(|q| q.key().to_string()),
         quality_label,
+        state.all_qualities,
     );
     let remembered: Vec<&'static str> = EXTRAS
         .into_iter()
@@ -512,10 +517,10 @@ pub fn journal(props: &JournalProps) -> Html {
             <form class="quick-log" aria-label={t("popup_new_entry")} onsubmit={on_submit} onkeydown={on_keydown} novalidate=true>
                 <Intensity value={form.intensity} scale_ref={scale.clone()}
                     on_pick={edit.reform(FormEdit::Intensity)} />
-                <Chips id="regions" legend={t("popup_where")} first={first_regions} rest={other_regions}
+                <Chips id="regions" legend={t("popup_where")} first={first_regions} rest_count={other_region_count} rest={other_regions}
                     selected={form.regions.clone()} expanded={state.all_regions} all_label={t("popup_all_regions")} fewer_label={t("popup_fewer_regions")}
                     on_toggle={edit.reform(FormEdit::ToggleRegion)} on_expand={dispatch(|| Action::ToggleAllRegions)} />
-                <Chips id="qualities" legend={t("popup_feels_like")} first={first_qualities} rest={other_qualities}
+                <Chips id="qualities" legend={t("popup_feels_like")} first={first_qualities} rest_count={other_quality_count} rest={other_qualities}
                     selected={form.qualities.clone()} expanded={state.all_qualities} all_label={t("popup_all_qualities")} fewer_label={t("popup_fewer_qualities")}
                     on_toggle={edit.reform(FormEdit::ToggleQuality)} on_expand={dispatch(|| Action::ToggleAllQualities)} />
                 <div class="field">

@@ -596,6 +596,31 @@ fn the_question_asked_before_the_wasm_runs_speaks_the_workers_protocol_version()
 }
 
 #[test]
+fn a_region_behind_all_body_areas_is_offered_named_and_saved() {
+    // The rarer regions and words wait behind "All …"; their labels are made only once the list
+    // is open (journal.rs, chip_lists), so this checks they are there, named, and saved.
+    let browser = Browser::launch();
+    let (popup, _) = set_up(&browser);
+    assert!(popup.find_by_role("checkbox", "Right hip").is_empty(), "the whole vocabulary is not shown before it is asked for");
+    popup.type_text("4");
+    popup.click("button", "All body areas…");
+    popup.click("checkbox", "Right hip");
+    popup.click("button", "More words…");
+    popup.click("checkbox", "Tingling, pins and needles");
+    popup.click("button", "Fewer body areas");
+    // Closed again, the chosen one stays in sight (first, as chosen), the others go.
+    popup.wait_for_role("checkbox", "Right hip");
+    assert!(popup.find_by_role("checkbox", "Left ankle").is_empty(), "the list closed");
+    popup.click("button", "Save entry");
+    popup.wait_for_text("Saved: pain 4");
+    let stored = popup.ask_worker(json!({"type": "list_entries", "query": {}}));
+    let entry = &stored["entries"][0];
+    assert_eq!(entry["regions"].as_array().map(|r| r.iter().map(|r| r["region"].clone()).collect::<Vec<_>>()), Some(vec![json!("hip_right")]), "{stored}");
+    assert_eq!(entry["qualities"], json!(["tingling"]), "{stored}");
+    browser.assert_no_context_errors();
+}
+
+#[test]
 fn earlier_today_saves_the_entry_at_the_time_chosen() {
     let browser = Browser::launch();
     let (popup, _) = set_up(&browser);
