@@ -248,6 +248,10 @@ fn app(props: &AppProps) -> Html {
     }
 }
 
+/// How long the popup waits for the worker's first answer before it says "Connecting…": under
+/// what a person notices, over what a running worker takes while the page loads (1–4 ms here).
+const CONNECTING_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
 #[wasm_bindgen(start)]
 pub fn start() {
     dom::mark("sotto:start"); // the Wasm is compiled and running (the open-to-ready benchmark's breakdown)
@@ -264,18 +268,20 @@ pub fn start() {
             // popup.html's <title> is the English fallback; extension pages get no __MSG_ substitution.
             document.set_title(&t("popup_title"));
         });
-        // Usually the answer is here already (popup.js asked while the page loaded): then it
-        // is read before the page's next task and the first screen is drawn straight away, with
-        // no "Connecting…" drawn and replaced first. Otherwise "Connecting…" shows until it comes.
+        // popup.js asked while the page loaded; the answer is usually here, or ~1 ms away (the
+        // page's main thread is still busy with the Wasm when it arrives). The first screen is
+        // drawn once it is, with no "Connecting…" drawn and replaced first (that used to happen on
+        // most opens: one more render and often one more frame before the form). Only a worker
+        // slower than CONNECTING_AFTER (one being started) gets "Connecting…" until it answers.
         let mut asking: Pin<Box<dyn Future<Output = Screen>>> = Box::pin(async {
             let screen = first_screen().await;
             dom::mark("sotto:answer"); // the worker's first answer (the benchmark's breakdown)
             screen
         });
-        let mut next_task = Box::pin(yew::platform::time::sleep(std::time::Duration::ZERO));
+        let mut too_slow = Box::pin(yew::platform::time::sleep(CONNECTING_AFTER));
         let first = std::future::poll_fn(|cx| match asking.as_mut().poll(cx) {
             Poll::Ready(screen) => Poll::Ready(Some(screen)),
-            Poll::Pending => next_task.as_mut().poll(cx).map(|_| None),
+            Poll::Pending => too_slow.as_mut().poll(cx).map(|_| None),
         })
         .await;
         let props = match first {
