@@ -61,6 +61,10 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // The options page moves backup files with fetch() to these two addresses of our own origin,
 // answered here from the worker's memory: no base64, no JSON (glue/src/protocol.rs EXPORT_PATH).
+// This listener also makes Chrome start a stopped worker as soon as a Sotto page is navigated to
+// (to offer it the page's own request), so the worker starts while the popup loads, not when its
+// first question arrives: a popup opened on a stopped worker is ready up to ~5 ms sooner with it
+// (docs/notes.md, session 5). Every other request falls through to the extension's files.
 // A page opened before this worker activated (the options page right after install or an
 // update, one left open across a worker update) is not yet controlled by it, so its fetch of
 // the transfer addresses below would go past the worker and fail. Claim every Sotto page now.
