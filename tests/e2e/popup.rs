@@ -1052,13 +1052,18 @@ pub(crate) fn open_to_ready_comparison(runs: usize) -> (f64, f64) {
     // The common case for a journal opened a few times a day: the worker stopped (Chrome stops it
     // after 30 s idle). Not against the twin, which needs no worker: for the record.
     let stopper = browser.open("data:text/html,<title>stopper</title>"); // the ServiceWorker domain is a page's
-    let mut cold: Vec<f64> = (0..12)
+    let cold: Vec<Opened> = (0..12)
         .map(|_| {
             browser.stop_worker_and_wait(&stopper);
-            open_to_ready(&browser, &urls[0]).ready
+            open_to_ready(&browser, &urls[0])
         })
         .collect();
-    println!("popup.html with the worker stopped before each open (12 opens): ready at {:.1} ms (median)", median(&mut cold));
+    println!(
+        "popup.html with the worker stopped before each open (12 opens, medians): ready at {:.1} ms, Wasm running at {:.1}, worker answered at {:.1}",
+        column(&cold, |r| Some(r.ready)),
+        column(&cold, |r| r.wasm_started),
+        column(&cold, |r| r.answered)
+    );
     browser.assert_no_context_errors();
     drop(browser);
     let _ = std::fs::remove_dir_all(&extension);
