@@ -223,6 +223,25 @@ fn header_parse_reports_each_field() {
     assert_eq!(decrypt_bundle(&good[..HEADER_LEN], &Passphrase::new(VECTOR_PASSPHRASE)), Err(BundleError::Truncated));
 }
 
+#[test]
+fn inspect_tells_the_chunks_the_content_size_and_whether_it_is_compressed() {
+    // What `cargo run -- bundle inspect` says of a file, from its header and length alone. Per
+    // docs/format.md §4, the stream is cut into chunks of C bytes (at least one; a multiple of C
+    // ends with a full chunk), each stored with a 16-byte tag.
+    let says = |bytes: &[u8], chunks: usize, content: usize, compressed: &str| {
+        let text = sotto_vault::bundle::inspect(bytes).expect("a bundle's header");
+        let line = format!("file size: {} bytes, {chunks} chunk(s), about {content} bytes of encrypted {compressed}content\n", bytes.len());
+        assert!(text.contains(&line), "expected {line:?} in:\n{text}");
+    };
+    let payload = payload_json(&vector_contents());
+    let v1 = encrypt_payload_with_salt(1, &payload, &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap();
+    says(&v1, payload.len().div_ceil(1024), payload.len(), "");
+    let empty = encrypt_payload_with_salt(1, &[], &Passphrase::new(VECTOR_PASSPHRASE), FAST, 1024, VECTOR_SALT).unwrap();
+    says(&empty, 1, 0, "");
+    says(&v2_around(&[7; 1024]), 1, 1024, "compressed ");
+    says(&v2_around(&[7; 3000]), 3, 3000, "compressed ");
+}
+
 fn expected_for_flip(index: usize, len: usize) -> impl Fn(&BundleError) -> bool {
     let sealed = 1024 + 16;
     move |e: &BundleError| match index {
