@@ -903,6 +903,23 @@ fn popup_screenshots() {
 
 // ---- How fast it opens ----------------------------------------------------------------------
 
+/// Puts another build's popup beside this one's, as `popup-compared.html` (see
+/// `SOTTO_BENCH_COMPARE`): its page, its script and its Wasm under names of their own.
+fn add_compared_popup(other: &Path, extension: &Path) {
+    let read = |file: &str| std::fs::read_to_string(other.join(file)).unwrap_or_else(|e| panic!("{}: {e}", other.join(file).display()));
+    let (page, script) = (read("popup.html"), read("popup.js"));
+    assert!(
+        page.contains("src=\"popup.js\"") && script.contains("wasm/popup_bg.wasm"),
+        "{} is not a build with one popup.js (session 5 on)",
+        other.display()
+    );
+    let renamed = |text: &str| text.replace("wasm/popup_bg.wasm", "wasm/popup-compared_bg.wasm");
+    std::fs::write(extension.join("popup-compared.html"), renamed(&page).replace("src=\"popup.js\"", "src=\"popup-compared.js\""))
+        .expect("write the compared page");
+    std::fs::write(extension.join("popup-compared.js"), renamed(&script)).expect("write the compared script");
+    std::fs::copy(other.join("wasm/popup_bg.wasm"), extension.join("wasm/popup-compared_bg.wasm")).expect("copy the compared Wasm");
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
@@ -1012,7 +1029,15 @@ pub(crate) fn open_to_ready_comparison(runs: usize) -> (f64, f64) {
         "document.querySelector('input[name=intensity]').focus();\nperformance.mark('sotto:ready');\n",
     )
     .expect("write the static twins' script");
-    let urls = [browser.url("popup.html"), browser.url("static-popup.html"), browser.url("static-module.html")];
+    let mut urls = vec![browser.url("popup.html"), browser.url("static-popup.html"), browser.url("static-module.html")];
+    // SOTTO_BENCH_COMPARE=<dir>: another build's popup (a copy of its target/extension, from
+    // session 5 on), measured in the same browser and the same turns, with this build's worker.
+    // Runs of separate browsers differ by ±0.05× among themselves, more than most single changes.
+    let compared = std::env::var_os("SOTTO_BENCH_COMPARE").map(PathBuf::from);
+    if let Some(other) = &compared {
+        add_compared_popup(other, &extension);
+        urls.push(browser.url("popup-compared.html"));
+    }
 
     // Warm each up once, then take turns so that none gets a quieter machine. A page's tail (the
     // popup asks the worker for its list once ready; a closed tab is torn down) would slow
@@ -1021,7 +1046,7 @@ pub(crate) fn open_to_ready_comparison(runs: usize) -> (f64, f64) {
     for url in &urls {
         open_to_ready(&browser, url);
     }
-    let mut measured: [Vec<Opened>; 3] = Default::default();
+    let mut measured: Vec<Vec<Opened>> = urls.iter().map(|_| Vec::new()).collect();
     for round in 0..runs {
         for turn in 0..urls.len() {
             let page = (round + turn) % urls.len();
@@ -1048,6 +1073,10 @@ pub(crate) fn open_to_ready_comparison(runs: usize) -> (f64, f64) {
     let module_median = row("static twin with a module script in the head (before session 5)", &measured[2]);
     println!("ratio popup / static twin: {:.2}× (target ≤ 1.25×)", popup_median / static_median);
     println!("ratio popup / module twin: {:.2}×", popup_median / module_median);
+    if let Some(other) = &compared {
+        let compared_median = row(&format!("popup.html of {} (this build's worker)", other.display()), &measured[3]);
+        println!("ratio compared popup / static twin: {:.2}×", compared_median / static_median);
+    }
     println!("one round trip to the worker from a page (median of 21): Status {status_ms:.1} ms, GetDraft {draft_ms:.1} ms");
     // The common case for a journal opened a few times a day: the worker stopped (Chrome stops it
     // after 30 s idle). Not against the twin, which needs no worker: for the record.
