@@ -197,7 +197,6 @@ fn cargo_home() -> Option<PathBuf> {
 }
 
 /// What wasm-bindgen writes for a Wasm crate's JavaScript side.
-#[derive(PartialEq)]
 enum BindingsScript {
     /// An ES module (`--target web`): the worker imports it, options.js too.
     Module,
