@@ -84,6 +84,8 @@ async fn reopen(copy: &SessionCopy) -> Option<(UnlockedVault<ChromeStore>, Kek)>
 /// the worker is stopped in between, the copy keeps the previous activity, so the vault locks a
 /// little earlier, never later. Returns whether there is anything to persist.
 pub fn note_activity(session: &mut Session) -> bool {
+    // Overtaken by a lock: the lock that waits for this session removes the copy anyway, and
+    // must not find a fresh one with the key written just before it.
     if !session.is_unlocked() || session.overtaken() {
         return false;
     }
@@ -104,13 +106,9 @@ pub async fn persist_activity() {
 /// The inactivity window starts again, and the session copy and alarm say so before this returns
 /// (unlock, settings, a new passphrase: what comes next relies on the copy).
 pub async fn touch(session: &mut Session) {
-    // Overtaken by a lock: the lock that waits for this session removes the copy anyway, and
-    // must not find a fresh one with the key written just before it.
-    if !session.is_unlocked() || session.overtaken() {
-        return;
+    if note_activity(session) {
+        persist(session).await;
     }
-    session.last_activity_ms = now_ms();
-    persist(session).await;
 }
 
 /// Writes the session copy and arms the alarm for the current deadline.

@@ -58,14 +58,22 @@ pub fn mark_ready() {
     mark("sotto:ready");
 }
 
-/// Waits until popup.js says the document is parsed and its styles are in
-/// (`self.sottoDocumentReady`, taken once); at once when popup.js did not set it.
-pub async fn document_ready() {
+/// A promise popup.js left on the global object under `name` (`self.sottoFirst`, …), taken off
+/// it so that it is read once; `None` when popup.js did not set it.
+pub fn take_promise(name: &str) -> Option<js_sys::Promise> {
     let global: js_sys::Object = js_sys::global();
-    let key = JsValue::from_str("sottoDocumentReady");
-    let Ok(ready) = js_sys::Reflect::get(&global, &key).and_then(|p| p.dyn_into::<js_sys::Promise>()) else { return };
+    let key = JsValue::from_str(name);
+    let value = js_sys::Reflect::get(&global, &key).ok()?;
     let _ = js_sys::Reflect::delete_property(&global, &key);
-    let _ = wasm_bindgen_futures::JsFuture::from(ready).await;
+    value.dyn_into::<js_sys::Promise>().ok()
+}
+
+/// Waits until popup.js says the document is parsed and its styles are in
+/// (`self.sottoDocumentReady`); at once when popup.js did not set it.
+pub async fn document_ready() {
+    if let Some(ready) = take_promise("sottoDocumentReady") {
+        let _ = wasm_bindgen_futures::JsFuture::from(ready).await;
+    }
 }
 
 /// `performance.mark(name)`, for the open-to-ready benchmark.

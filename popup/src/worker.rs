@@ -50,12 +50,7 @@ fn failure_of(answer: Result<Response, ClientError>) -> Result<Response, Failure
 /// The promise of the worker's answer to the first question, which `popup-first.js` asked while
 /// the page loaded (`self.sottoFirst`), taken once; `None` when it did not run.
 pub fn take_first_question() -> Option<js_sys::Promise> {
-    use wasm_bindgen::JsCast;
-    let global: js_sys::Object = js_sys::global();
-    let key = wasm_bindgen::JsValue::from_str("sottoFirst");
-    let sent = js_sys::Reflect::get(&global, &key).ok()?;
-    let _ = js_sys::Reflect::delete_property(&global, &key);
-    sent.dyn_into::<js_sys::Promise>().ok()
+    crate::dom::take_promise("sottoFirst")
 }
 
 /// An answer of a shape this request never gets: a worker from another version.
