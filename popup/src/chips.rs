@@ -32,10 +32,11 @@ pub fn chips(props: &ChipsProps) -> Html {
             let key = key.clone();
             props.on_toggle.reform(move |_: Event| key.clone())
         };
+        // The chosen chip's look comes from CSS (`:has(input:checked)`), as the scale's does.
         html! {
-            <label class={classes!("chip", checked.then_some("checked"))} key={key.clone()}>
+            <label class="chip" key={key.clone()}>
                 <input autocomplete="off" type="checkbox" value={key.clone()} checked={checked} onchange={toggle} />
-                <span>{ label.clone() }</span>
+                { label.clone() }
             </label>
         }
     };

@@ -15,6 +15,9 @@ pub fn typed_digit(digit: u8, previous_key_was_one: bool, current: Option<u8>) -
     }
 }
 
+/// Each step's value and label, as static text (no string made per render).
+const STEP_VALUES: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+
 #[derive(Properties, PartialEq)]
 pub struct IntensityProps {
     pub value: Option<u8>,
@@ -25,13 +28,14 @@ pub struct IntensityProps {
 
 #[component(Intensity)]
 pub fn intensity(props: &IntensityProps) -> Html {
+    // Lean markup: the popup draws this on every open, and each element, attribute and text is a
+    // call out of the Wasm. The chosen step's look comes from CSS (`:has(input:checked)`).
     let step = |n: u8| {
-        let checked = props.value == Some(n);
         let pick = props.on_pick.reform(move |_: Event| n);
         html! {
-            <label class={classes!("scale-step", format!("level-{n}"), checked.then_some("checked"))}>
-                <input autocomplete="off" type="radio" name="intensity" value={n.to_string()} checked={checked} onchange={pick} />
-                <span>{ n }</span>
+            <label class="scale-step">
+                <input autocomplete="off" type="radio" name="intensity" value={STEP_VALUES[usize::from(n)]} checked={props.value == Some(n)} onchange={pick} />
+                { STEP_VALUES[usize::from(n)] }
             </label>
         }
     };
