@@ -209,10 +209,15 @@ type Labelled = Vec<(String, String)>;
 
 /// Splits a vocabulary into the chips shown first, with labels, and the rest: how many, and
 /// with labels only while `expanded` (see `ChipsProps::rest`).
-fn chip_lists(first: Vec<String>, all: impl Iterator<Item = String>, label: fn(&str) -> String, expanded: bool) -> (Labelled, usize, Labelled) {
-    let rest: Vec<String> = all.filter(|k| !first.contains(k)).collect();
-    let rest_count = rest.len();
-    let rest = if expanded { rest.into_iter().map(|k| { let text = label(&k); (k, text) }).collect() } else { Vec::new() };
+fn chip_lists<'a>(first: Vec<String>, all: impl Iterator<Item = &'a str>, label: fn(&str) -> String, expanded: bool) -> (Labelled, usize, Labelled) {
+    let rest = all.filter(|k| !first.iter().any(|shown| shown == k));
+    // Only counted while folded (no copy of each key): this runs on every render of the form.
+    let (rest_count, rest) = if expanded {
+        let labelled: Labelled = rest.map(|k| (k.to_string(), label(k))).collect();
+        (labelled.len(), labelled)
+    } else {
+        (rest.count(), Vec::new())
+    };
     let first = first.into_iter().map(|k| (k.clone(), label(&k))).collect();
     (first, rest_count, rest)
 }
@@ -457,7 +462,7 @@ pub fn journal(props: &JournalProps) -> Html {
     let common_regions: Vec<String> = COMMON_REGIONS.iter().map(|r| r.key().to_string()).collect();
     let (first_regions, other_region_count, other_regions) = chip_lists(
         first_keys(recent_regions, &common_regions, &form.regions),
-        Region::ALL.iter().map(|r| r.key().to_string()),
+        Region::ALL.iter().map(|r| r.key()),
         region_label,
         state.all_regions,
     );
@@ -465,7 +470,7 @@ pub fn journal(props: &JournalProps) -> Html {
     let common_qualities: Vec<String> = COMMON_QUALITIES.iter().map(|q| q.key().to_string()).collect();
     let (first_qualities, other_quality_count, other_qualities) = chip_lists(
         first_keys(recent_qualities, &common_qualities, &form.qualities),
-        Quality::ALL.iter().map(|q| q.key().to_string()),
+        Quality::ALL.iter().map(|q| q.key()),
         quality_label,
         state.all_qualities,
     );
